@@ -1,0 +1,358 @@
+"""Schemas of the raw and processed tables (pandera), and the loader that turns their failures into clear errors.
+
+Column-level rules (types, allowed values, uniqueness, date form) are pandera schemas; rules across
+columns of one row (a date needs its source, dates in order, status consistent with dates) are checked
+by ``row_problems``. Every failure becomes a ``Problem`` naming the line and column, and all problems
+of a file are reported together in one ``RawDataError``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from . import paths
+from .dates import is_before, parse_partial_date
+from .io import Problem, RawDataError, line_of, read_raw_csv
+
+STATUSES = ["in_force", "signed_not_in_force", "abandoned", "suspended", "ongoing", "superseded"]
+KINDS = ["fta", "renegotiation", "limited_agreement"]
+DEAL_FORMS = ["post", "leaders' statement", "framework", "joint statement", "signed agreement"]
+TARIFF_MEASURES = [
+    "fentanyl_ieepa", "reciprocal_ieepa", "de_minimis", "section_122", "section_232",
+    "section_301", "court_ruling", "pause", "other",
+]
+NEGOTIATION_DATES = ["announced", "first_round", "concluded", "signed", "entered_into_force", "ended"]
+
+
+def _is_partial_date(value) -> bool:
+    try:
+        parse_partial_date(value)
+        return True
+    except ValueError:
+        return False
+
+
+def _is_number(value) -> bool:
+    try:
+        float(value)
+        return True
+    except (TypeError, ValueError):
+        return False
+
+
+def date_column(required: bool = False) -> pa.Column:
+    """A text column holding ``YYYY-MM-DD`` or ``YYYY-MM`` (empty allowed unless ``required``)."""
+    return pa.Column(
+        checks=pa.Check(_is_partial_date, element_wise=True, error="not a date of the form YYYY-MM-DD or YYYY-MM"),
+        nullable=not required,
+    )
+
+
+def number_column(min_value: float | None = None, max_value: float | None = None, required: bool = False,
+                  integer: bool = False) -> pa.Column:
+    """A text column holding a number (optionally an integer, within bounds)."""
+    def ok(v):
+        if not _is_number(v):
+            return False
+        x = float(v)
+        if integer and not x.is_integer():
+            return False
+        return (min_value is None or x >= min_value) and (max_value is None or x <= max_value)
+    what = "an integer" if integer else "a number"
+    bounds = "" if min_value is None and max_value is None else f" in [{min_value}, {max_value}]"
+    return pa.Column(checks=pa.Check(ok, element_wise=True, error=f"not {what}{bounds}"), nullable=not required)
+
+
+def text_column(required: bool = True, unique: bool = False, allowed: list[str] | None = None,
+                pattern: str | None = None) -> pa.Column:
+    """A text column, optionally required, unique, from a fixed set, or matching a regular expression."""
+    checks = []
+    if allowed is not None:
+        checks.append(pa.Check(lambda v: v in allowed, element_wise=True, error=f"not one of {allowed}"))
+    if pattern is not None:
+        checks.append(pa.Check.str_matches(pattern, error=f"does not match {pattern}"))
+    return pa.Column(checks=checks, nullable=not required, unique=unique)
+
+
+@dataclass
+class TableSpec:
+    """A raw table: its file, pandera schema, which column cites each fact, and its row rules."""
+
+    file: str
+    schema: pa.DataFrameSchema
+    sourced: dict[str, str] = field(default_factory=dict)  # fact column -> column holding its source
+    id_column: str | None = None
+
+    @property
+    def path(self) -> Path:
+        return paths.RAW / self.file
+
+
+def _sourced(dates: list[str]) -> dict[str, str]:
+    return {d: f"source_{d}" for d in dates}
+
+
+NEGOTIATIONS = TableSpec(
+    file="negotiations.csv",
+    id_column="negotiation_id",
+    sourced=_sourced(NEGOTIATION_DATES),
+    schema=pa.DataFrameSchema(
+        {
+            "negotiation_id": text_column(unique=True, pattern=r"^[a-z0-9][a-z0-9-]*$"),
+            "agreement": text_column(),
+            "partner": text_column(),
+            "n_parties": number_column(min_value=2, integer=True, required=True),
+            "kind": text_column(allowed=KINDS),
+            **{c: date_column() for c in NEGOTIATION_DATES},
+            **{f"source_{c}": text_column(required=False) for c in NEGOTIATION_DATES},
+            "status": text_column(allowed=STATUSES),
+            "notes": text_column(required=False),
+        },
+        strict=True,
+    ),
+)
+
+PUBLISHED_DURATIONS = TableSpec(
+    file="published_durations.csv",
+    id_column="partner",
+    sourced={"months_to_signing": "source", "months_to_implementation": "source"},
+    schema=pa.DataFrameSchema(
+        {
+            "partner": text_column(unique=True),
+            "months_to_signing": number_column(min_value=0),
+            "months_to_implementation": number_column(min_value=0),
+            "table_row_label": text_column(required=False),
+            "source": text_column(),
+            "notes": text_column(required=False),
+        },
+        strict=True,
+    ),
+)
+
+TRADE_PROMOTION_AUTHORITY = TableSpec(
+    file="trade_promotion_authority.csv",
+    id_column="tpa_id",
+    sourced=_sourced(["start", "end"]),
+    schema=pa.DataFrameSchema(
+        {
+            "tpa_id": text_column(unique=True),
+            "act": text_column(),
+            "start": date_column(required=True),
+            "source_start": text_column(required=False),
+            "end": date_column(),  # empty where no source gives the exact lapse date
+            "source_end": text_column(required=False),
+            "notes": text_column(required=False),
+        },
+        strict=True,
+    ),
+)
+
+DEALS = TableSpec(
+    file="deals_2025_2026.csv",
+    id_column="deal_id",
+    sourced={
+        **_sourced(["talks_began", "announced", "signed_text", "status"]),
+        "us_implemented": "source_us_implemented",
+        "headline_rate_pct": "source_headline_rate_pct",
+    },
+    schema=pa.DataFrameSchema(
+        {
+            "deal_id": text_column(unique=True, pattern=r"^[a-z0-9][a-z0-9-]*$"),
+            "partner": text_column(),
+            "talks_began": date_column(),
+            "source_talks_began": text_column(required=False),
+            "announced": date_column(required=True),
+            "source_announced": text_column(required=False),
+            "form": text_column(allowed=DEAL_FORMS),
+            "signed_text": date_column(),
+            "source_signed_text": text_column(required=False),
+            "us_implemented": date_column(),
+            "us_implemented_document": text_column(required=False),
+            "source_us_implemented": text_column(required=False),
+            "headline_rate_pct": number_column(min_value=0, max_value=200),
+            "source_headline_rate_pct": text_column(required=False),
+            "status": text_column(),
+            "status_date": date_column(),
+            "source_status": text_column(required=False),
+            "notes": text_column(required=False),
+        },
+        strict=True,
+    ),
+)
+
+TARIFF_ACTIONS = TableSpec(
+    file="tariff_actions.csv",
+    id_column="action_id",
+    sourced={"announced": "source_announced", "effective": "source_effective", "rate_pct": "source_document"},
+    schema=pa.DataFrameSchema(
+        {
+            "action_id": text_column(unique=True),
+            "partner": text_column(),
+            "measure": text_column(allowed=TARIFF_MEASURES),
+            "rate_pct": number_column(min_value=0, max_value=1000),
+            "announced": date_column(),
+            "source_announced": text_column(required=False),
+            "effective": date_column(),
+            "source_effective": text_column(required=False),
+            "legal_authority": text_column(required=False),
+            "document": text_column(required=False),
+            "source_document": text_column(required=False),
+            "notes": text_column(required=False),
+        },
+        strict=True,
+    ),
+)
+
+CLAIMS = TableSpec(
+    file="claims.csv",
+    id_column="claim_id",
+    schema=pa.DataFrameSchema(
+        {
+            "claim_id": text_column(unique=True),
+            "quote": text_column(),
+            "claimed_value": text_column(required=False),
+            "unit": text_column(required=False),
+            "claim_type": text_column(required=False),
+            "article_url": text_column(required=False),
+            "notes": text_column(required=False),
+        },
+        strict=True,
+    ),
+)
+
+CLAIM_FACTS = TableSpec(
+    file="claim_facts.csv",
+    id_column="fact_id",
+    sourced={"value": "source", "date": "source"},
+    schema=pa.DataFrameSchema(
+        {
+            "fact_id": text_column(unique=True),
+            "claim_id": text_column(),
+            "description": text_column(),
+            "date": date_column(),
+            "value": text_column(required=False),
+            "unit": text_column(required=False),
+            "source": text_column(),
+            "notes": text_column(required=False),
+        },
+        strict=True,
+    ),
+)
+
+CENSUS_TRADE = TableSpec(
+    file="census_trade_by_partner.csv",
+    sourced={"exports_musd": "source", "imports_musd": "source"},
+    schema=pa.DataFrameSchema(
+        {
+            "partner_code": text_column(pattern=r"^[A-Z]{2,3}$"),
+            "year": number_column(min_value=1980, max_value=2100, integer=True, required=True),
+            "month": number_column(min_value=1, max_value=12, integer=True),
+            "exports_musd": number_column(min_value=0),
+            "imports_musd": number_column(min_value=0),
+            "source": text_column(),
+        },
+        strict=True,
+        unique=["partner_code", "year", "month"],
+    ),
+)
+
+
+def schema_problems(df: pd.DataFrame, schema: pa.DataFrameSchema) -> list[Problem]:
+    """Run a pandera schema lazily and translate every failure into a ``Problem`` (line, column, message)."""
+    try:
+        schema.validate(df, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        problems = []
+        for case in err.failure_cases.itertuples(index=False):
+            idx = case.index
+            line = None if idx is None or pd.isna(idx) else line_of(int(idx))
+            check = str(case.check)
+            value = case.failure_case
+            if check == "column_in_dataframe":
+                problems.append(Problem(1, str(value), "required column is missing from the header"))
+            elif check == "column_in_schema":
+                problems.append(Problem(1, str(value), "unexpected column (not in the data dictionary)"))
+            elif check == "not_nullable":
+                problems.append(Problem(line, case.column, "value is required but empty"))
+            elif check in ("field_uniqueness", "multiple_fields_uniqueness"):
+                problems.append(Problem(line, case.column, f"duplicate value '{value}'"))
+            else:
+                problems.append(Problem(line, case.column, f"'{value}' {check}"))
+        return sorted(problems, key=lambda p: (p.line or 0, p.column or ""))
+    return []
+
+
+def source_problems(df: pd.DataFrame, spec: TableSpec) -> list[Problem]:
+    """A non-empty fact without a source in its source column."""
+    problems = []
+    for fact, source in spec.sourced.items():
+        if fact not in df.columns or source not in df.columns:
+            continue
+        missing = df[fact].notna() & df[source].isna()
+        for idx in df.index[missing]:
+            problems.append(Problem(line_of(idx), source, f"{fact} '{df.at[idx, fact]}' has no source"))
+    return problems
+
+
+# Pairs (earlier, later) that must not be out of order; compared at the coarser precision.
+NEGOTIATION_ORDER = [
+    ("announced", "concluded"), ("first_round", "concluded"),
+    ("announced", "signed"), ("first_round", "signed"), ("concluded", "signed"),
+    ("signed", "entered_into_force"), ("first_round", "entered_into_force"),
+    ("first_round", "ended"), ("announced", "ended"),
+]
+
+
+def negotiation_row_problems(df: pd.DataFrame) -> list[Problem]:
+    """Rules across one negotiation row: dates in order, a launch date present, status consistent with dates."""
+    problems = []
+    for idx, row in df.iterrows():
+        line = line_of(idx)
+        parsed = {}
+        for c in NEGOTIATION_DATES:
+            try:
+                parsed[c] = parse_partial_date(row.get(c))
+            except ValueError:
+                parsed[c] = None  # already reported by the schema
+        if parsed["announced"] is None and parsed["first_round"] is None:
+            problems.append(Problem(line, "first_round", "no launch date: need first_round or announced"))
+        for early, late in NEGOTIATION_ORDER:
+            a, b = parsed[early], parsed[late]
+            if a is not None and b is not None and is_before(b, a):
+                problems.append(Problem(line, late, f"{late} ({b}) is before {early} ({a})"))
+        status = row.get("status")
+        if status == "in_force" and parsed["entered_into_force"] is None:
+            problems.append(Problem(line, "status", "status in_force but no entered_into_force date"))
+        if status == "signed_not_in_force" and parsed["signed"] is None:
+            problems.append(Problem(line, "status", "status signed_not_in_force but no signed date"))
+        if status == "superseded" and parsed["signed"] is not None and parsed["ended"] is None:
+            problems.append(Problem(line, "status", "status superseded but no ended date"))
+        if status == "ongoing" and parsed["ended"] is not None:
+            problems.append(Problem(line, "status", "status ongoing but an ended date is given"))
+    return problems
+
+
+def validate_table(df: pd.DataFrame, spec: TableSpec, path: Path | str | None = None) -> pd.DataFrame:
+    """Validate a raw table against its spec; raise one ``RawDataError`` listing every problem found."""
+    path = Path(path) if path is not None else spec.path
+    if df.empty:
+        raise RawDataError(path, [Problem(None, None, "file has a header but no data rows")])
+    problems = schema_problems(df, spec.schema)
+    if not any(p.line == 1 for p in problems):  # row rules need the full header
+        problems += source_problems(df, spec)
+        if spec is NEGOTIATIONS:
+            problems += negotiation_row_problems(df)
+    if problems:
+        raise RawDataError(path, problems)
+    return df
+
+
+def load_raw(spec: TableSpec, path: Path | str | None = None) -> pd.DataFrame:
+    """Read and validate one raw table (``path`` overrides the spec's file, e.g. in tests)."""
+    path = Path(path) if path is not None else spec.path
+    df = read_raw_csv(path)
+    return validate_table(df, spec, path)

@@ -1,0 +1,47 @@
+"""Averages with honest uncertainty: mean, median, bootstrap intervals and one-sample tests."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats as sps
+
+SEED = 20160701  # fixed so bootstrap intervals are reproducible
+
+
+def bootstrap_ci(values, statistic=np.mean, confidence: float = 0.95, n_resamples: int = 9999,
+                 seed: int = SEED) -> tuple[float, float]:
+    """Percentile bootstrap confidence interval of ``statistic`` over ``values`` (NaN dropped).
+
+    Raises ``ValueError`` with fewer than two values.
+    """
+    x = np.asarray(pd.Series(values, dtype=float).dropna())
+    if len(x) < 2:
+        raise ValueError(f"need at least two values for a bootstrap interval, got {len(x)}")
+    res = sps.bootstrap((x,), statistic, confidence_level=confidence, n_resamples=n_resamples,
+                        method="percentile", rng=np.random.default_rng(seed))
+    return float(res.confidence_interval.low), float(res.confidence_interval.high)
+
+
+def summarise(values, claim: float | None = None, seed: int = SEED) -> dict:
+    """n, mean, median, bootstrap 95% CIs of mean and median, and (given ``claim``) tests against it.
+
+    The tests are a one-sample t-test of the mean and a Wilcoxon signed-rank test of the median.
+    """
+    x = pd.Series(values, dtype=float).dropna()
+    out = {"n": int(len(x)), "mean": float(x.mean()), "median": float(x.median())}
+    out["mean_ci_low"], out["mean_ci_high"] = bootstrap_ci(x, np.mean, seed=seed)
+    out["median_ci_low"], out["median_ci_high"] = bootstrap_ci(x, np.median, seed=seed)
+    if claim is not None:
+        out["claim"] = float(claim)
+        out["t_stat"], out["t_pvalue"] = (float(v) for v in sps.ttest_1samp(x, claim))
+        diffs = x - claim
+        diffs = diffs[diffs != 0]
+        out["wilcoxon_pvalue"] = float(sps.wilcoxon(diffs).pvalue) if len(diffs) else float("nan")
+    return out
+
+
+def summary_table(groups: dict[str, pd.Series], claim: float | None = None) -> pd.DataFrame:
+    """``summarise`` each named series into one tidy table (one row per name, in the given order)."""
+    rows = [{"sample": name, **summarise(values, claim)} for name, values in groups.items()]
+    return pd.DataFrame(rows)

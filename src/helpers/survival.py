@@ -1,0 +1,93 @@
+"""Time-to-event summaries on statsmodels: Kaplan-Meier, cumulative incidence with competing events, Cox."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from statsmodels.duration.survfunc import CumIncidenceRight, SurvfuncRight
+
+
+def _arrays(time, event) -> tuple[np.ndarray, np.ndarray]:
+    t = np.asarray(pd.Series(time, dtype=float))
+    e = np.asarray(pd.Series(event, dtype=float))
+    if len(t) != len(e):
+        raise ValueError(f"time has {len(t)} values but event has {len(e)}")
+    if len(t) == 0:
+        raise ValueError("no observations")
+    if np.isnan(t).any() or np.isnan(e).any():
+        raise ValueError("time and event must not contain missing values")
+    if (t < 0).any():
+        raise ValueError("negative times: an event or censoring before the start")
+    return t, e
+
+
+def kaplan_meier(time, event) -> SurvfuncRight:
+    """Kaplan-Meier estimate of P(no event by t); ``event`` is 1 for the event, 0 for censored."""
+    t, e = _arrays(time, event)
+    if not set(np.unique(e)) <= {0.0, 1.0}:
+        raise ValueError("event must be 0 (censored) or 1 (event)")
+    return SurvfuncRight(t, e)
+
+
+def pointwise_ci(surv, se, z: float = 1.959964) -> tuple[np.ndarray, np.ndarray]:
+    """Pointwise 95% interval of a survival curve on the log(-log) scale (stays inside [0, 1]).
+
+    Where S is 0 or 1 the interval collapses onto S.
+    """
+    surv, se = np.asarray(surv, dtype=float), np.asarray(se, dtype=float)
+    low, high = surv.copy(), surv.copy()
+    inside = (surv > 0) & (surv < 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        spread = z * se[inside] / (surv[inside] * np.abs(np.log(surv[inside])))
+    low[inside] = surv[inside] ** np.exp(spread)
+    high[inside] = surv[inside] ** np.exp(-spread)
+    return low, high
+
+
+def km_table(sf: SurvfuncRight) -> pd.DataFrame:
+    """The step function of a fitted Kaplan-Meier as a table, starting at time 0 with survival 1.
+
+    Columns: time, survival, lower, upper (pointwise 95% interval), at_risk.
+    """
+    low, high = pointwise_ci(sf.surv_prob, sf.surv_prob_se)
+    table = pd.DataFrame({
+        "time": sf.surv_times, "survival": sf.surv_prob, "lower": low, "upper": high,
+        "at_risk": sf.n_risk,
+    })
+    first = pd.DataFrame({"time": [0.0], "survival": [1.0], "lower": [1.0], "upper": [1.0],
+                          "at_risk": [float(sf.n_risk[0]) if len(sf.n_risk) else np.nan]})
+    return pd.concat([first, table], ignore_index=True)
+
+
+def event_probability_by(sf: SurvfuncRight, horizon: float) -> tuple[float, float, float]:
+    """P(event by ``horizon``) = 1 - S(horizon), with its 95% interval (from the survival interval)."""
+    table = km_table(sf)
+    row = table[table["time"] <= horizon].iloc[-1]
+    return 1 - float(row["survival"]), 1 - float(row["upper"]), 1 - float(row["lower"])
+
+
+def cumulative_incidence(time, cause, names: dict[int, str]) -> pd.DataFrame:
+    """Cumulative incidence of each competing cause (Aalen-Johansen), long format.
+
+    ``cause`` is 0 for censored and k >= 1 for the cause named ``names[k]``.
+    Columns: cause, time, incidence, se.
+    """
+    t, c = _arrays(time, cause)
+    codes = sorted(int(k) for k in np.unique(c) if k != 0)
+    unknown = [k for k in codes if k not in names]
+    if unknown:
+        raise ValueError(f"causes {unknown} have no name")
+    ci = CumIncidenceRight(t, c.astype(int))
+    frames = []
+    for k, (inc, se) in enumerate(zip(ci.cinc, ci.cinc_se), start=1):
+        if k not in names:
+            continue
+        frames.append(pd.DataFrame({"cause": names[k], "time": np.r_[0.0, ci.times],
+                                    "incidence": np.r_[0.0, inc], "se": np.r_[0.0, se]}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def incidence_by(table: pd.DataFrame, cause: str, horizon: float) -> float:
+    """Cumulative incidence of ``cause`` at ``horizon`` from a ``cumulative_incidence`` table."""
+    rows = table[(table["cause"] == cause) & (table["time"] <= horizon)]
+    return float(rows["incidence"].iloc[-1])

@@ -1,0 +1,46 @@
+"""Shared test fixtures: a valid negotiations table that each bad-input test breaks in one way."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from helpers.schemas import NEGOTIATIONS
+
+COLUMNS = list(NEGOTIATIONS.schema.columns)
+
+GOOD_ROWS = [
+    {
+        "negotiation_id": "us-testland-fta", "agreement": "US-Chile FTA", "partner": "Chile", "n_parties": "2",
+        "kind": "fta", "announced": "2000-11-29", "source_announced": "https://example.org/a",
+        "first_round": "2000-12-06", "source_first_round": "https://example.org/b",
+        "concluded": "2002-12-11", "source_concluded": "https://example.org/c",
+        "signed": "2003-06-06", "source_signed": "https://example.org/d",
+        "entered_into_force": "2004-01-01", "source_entered_into_force": "https://example.org/e",
+        "ended": "", "source_ended": "", "status": "in_force", "notes": "",
+    },
+    {
+        "negotiation_id": "us-open-talks", "agreement": "US-Kenya FTA", "partner": "Kenya", "n_parties": "2",
+        "kind": "fta", "announced": "2020-02", "source_announced": "https://example.org/f",
+        "first_round": "", "source_first_round": "", "concluded": "", "source_concluded": "",
+        "signed": "", "source_signed": "", "entered_into_force": "", "source_entered_into_force": "",
+        "ended": "", "source_ended": "", "status": "ongoing", "notes": "",
+    },
+]
+
+
+def write_rows(path: Path, rows: list[dict], columns: list[str] | None = None) -> Path:
+    """Write ``rows`` as a CSV with ``columns`` (default: the negotiations columns)."""
+    columns = columns or COLUMNS
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture
+def good_rows() -> list[dict]:
+    return [dict(r) for r in GOOD_ROWS]

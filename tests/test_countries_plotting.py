@@ -1,0 +1,53 @@
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+
+from helpers import countries, plotting  # noqa: E402
+
+
+def test_country_names_to_codes():
+    assert countries.partner_code("Korea") == "KOR"
+    assert countries.partner_code("Dominican Republic") == "DOM"
+    assert countries.partner_code("European Union") == "EUU" and countries.is_bloc("EUU")
+    assert countries.members("SACU") == ("ZAF", "BWA", "LSO", "NAM", "SWZ")
+    assert countries.members("CHL") == ("CHL",)
+    assert countries.partner_code("FTAA participants (33 Western Hemisphere countries)") == "FTAA"
+
+
+@pytest.mark.parametrize("bad", ["Atlantis", "", "Foo"])
+def test_unknown_country(bad):
+    with pytest.raises(countries.UnknownCountryError):
+        countries.partner_code(bad)
+
+
+def test_figures_are_byte_identical_across_saves(tmp_path):
+    plotting.use_style()
+
+    def draw():
+        fig, ax = plt.subplots(figsize=(4, 3))
+        ax.plot([0, 1, 2], [1, 3, 2], label="x")
+        ax.set(title="A finding", xlabel="months", ylabel="count")
+        plotting.add_source(fig, "test")
+        return fig
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    for folder in (a, b):
+        fig = draw()
+        plotting.save_figure(fig, "f", folder)
+        plt.close(fig)
+    for ext in ("png", "svg"):
+        assert (a / f"f.{ext}").read_bytes() == (b / f"f.{ext}").read_bytes()
+    assert b"<svg" in (a / "f.svg").read_bytes()
+
+
+def test_source_kind():
+    from helpers.provenance import source_kind
+
+    assert source_kind("https://ustr.gov/about-us/x") == "primary"
+    assert source_kind("https://www.federalregister.gov/d/2025-06063") == "primary"
+    assert source_kind("https://www.gov.uk/government/news/x") == "primary"
+    assert source_kind("https://en.wikipedia.org/wiki/X") == "secondary"
+    assert source_kind("69 FR 26187 (Proclamation 7747)") == "primary"
+    assert source_kind("") is None and source_kind(None) is None

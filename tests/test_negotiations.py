@@ -1,0 +1,74 @@
+import math
+
+import pandas as pd
+import pytest
+
+from helpers.negotiations import analysis_table, in_windows, launch_of
+from helpers.dates import parse_partial_date
+
+from conftest import GOOD_ROWS
+
+
+def raw(rows=None):
+    return pd.DataFrame(rows or GOOD_ROWS).replace("", None)
+
+
+def test_durations_and_censoring():
+    t = analysis_table(raw(), as_of="2026-11-27").set_index("negotiation_id")
+    chile = t.loc["us-testland-fta"]
+    assert chile["partner_code"] == "CHL"
+    assert chile["months_launch_to_signing"] == 30  # 2000-12 -> 2003-06
+    assert chile["months_launch_to_eif"] == 37
+    assert chile["months_signing_to_eif"] == 7
+    assert chile["months_launch_to_signing_exact"] == pytest.approx((pd.Timestamp("2003-06-06") - pd.Timestamp("2000-12-06")).days / 30.4375)
+    assert chile["outcome"] == "signed" and chile["signing_event"] == 1 and chile["eif_event"] == 1
+    kenya = t.loc["us-open-talks"]
+    # No first round: launch falls back on the announcement, said in launch_from; month precision -> calendar.
+    assert kenya["launch_from"] == "announced" and kenya["announced_precision"] == "month"
+    assert kenya["outcome"] == "open" and kenya["signing_event"] == 0
+    assert kenya["time_to_signing_months"] == 12 * 6 + 9 and kenya["time_to_signing_basis"] == "calendar"
+    assert math.isnan(kenya["months_launch_to_signing"])
+
+
+def test_ended_talks_are_censored_at_their_end():
+    rows = [dict(GOOD_ROWS[1], ended="2021-02", source_ended="https://example.org/x", status="abandoned")]
+    t = analysis_table(raw(rows), as_of="2026-11-27")
+    assert t.loc[0, "outcome"] == "ended" and t.loc[0, "time_to_signing_months"] == 12
+
+
+def test_signing_after_as_of_is_not_yet_an_event():
+    t = analysis_table(raw(), as_of="2003-01-01").set_index("negotiation_id")
+    assert t.loc["us-testland-fta", "outcome"] == "open"
+
+
+def test_launch_definition_is_checked():
+    with pytest.raises(ValueError, match="launch_definition"):
+        launch_of(pd.Series(GOOD_ROWS[0]), "kickoff")
+    assert str(launch_of(pd.Series(GOOD_ROWS[0]), "announced")[0]) == "2000-11-29"
+
+
+def test_as_of_must_be_a_full_date():
+    with pytest.raises(ValueError, match="as_of"):
+        analysis_table(raw(), as_of="2026-11")
+
+
+def test_tpa_windows():
+    windows = pd.DataFrame({"start": ["2002-08-06"], "end": ["2007-07-01"]})
+    assert in_windows(parse_partial_date("2002-08-06"), windows) is True
+    assert in_windows(parse_partial_date("2007-07-01"), windows) is False
+    assert in_windows(None, windows) is None
+    t = analysis_table(raw(), as_of="2026-11-27", tpa_windows=windows).set_index("negotiation_id")
+    assert t.loc["us-testland-fta", "tpa_at_launch"] == False  # noqa: E712 (launched Dec 2000)
+
+
+def test_ended_without_a_date_has_no_time():
+    rows = [dict(GOOD_ROWS[1], status="abandoned")]
+    t = analysis_table(raw(rows), as_of="2026-11-27")
+    assert t.loc[0, "outcome"] == "ended" and math.isnan(t.loc[0, "time_to_signing_months"])
+
+
+def test_tpa_window_without_end_is_unknown():
+    windows = pd.DataFrame({"start": ["1975-01-03", "1988-08-23"], "end": [None, "1994-04-16"]})
+    assert in_windows(parse_partial_date("1984-01"), windows) is None
+    assert in_windows(parse_partial_date("1991-06"), windows) is True
+    assert in_windows(parse_partial_date("1970-01-01"), windows) is False

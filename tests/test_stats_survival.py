@@ -1,0 +1,44 @@
+import numpy as np
+import pytest
+
+from helpers import stats, survival
+
+
+def test_summarise_known_values():
+    s = stats.summarise([10, 20, 30, 40], claim=18)
+    assert s["n"] == 4 and s["mean"] == 25 and s["median"] == 25
+    assert s["mean_ci_low"] < 25 < s["mean_ci_high"]
+    assert s["t_pvalue"] > 0.05  # four values cannot reject 18
+    assert stats.summarise([10, 20, 30, 40]) == {k: v for k, v in stats.summarise([10, 20, 30, 40]).items()}
+
+
+def test_bootstrap_is_reproducible_and_needs_two_values():
+    assert stats.bootstrap_ci([1, 5, 9, 13]) == stats.bootstrap_ci([1, 5, 9, 13])
+    with pytest.raises(ValueError, match="at least two"):
+        stats.bootstrap_ci([3.0, float("nan")])
+
+
+def test_kaplan_meier_by_hand():
+    sf = survival.kaplan_meier([1, 2, 3], [1, 0, 1])
+    table = survival.km_table(sf)
+    assert list(table["survival"].round(4)) == [1.0, 0.6667, 0.0]
+    p, low, high = survival.event_probability_by(sf, 2.5)
+    assert p == pytest.approx(1 / 3) and low <= p <= high
+    assert survival.event_probability_by(sf, 0.5)[0] == 0
+
+
+@pytest.mark.parametrize("time,event,msg", [
+    ([1, 2], [1], "values"), ([], [], "no observations"), ([-1, 2], [1, 1], "negative"),
+    ([1, np.nan], [1, 0], "missing"), ([1, 2], [1, 2], "0 \\(censored\\) or 1"),
+])
+def test_kaplan_meier_bad_input(time, event, msg):
+    with pytest.raises(ValueError, match=msg):
+        survival.kaplan_meier(time, event)
+
+
+def test_cumulative_incidence_competing_causes():
+    table = survival.cumulative_incidence([1, 2, 3, 4], [1, 2, 1, 0], {1: "signed", 2: "abandoned"})
+    assert survival.incidence_by(table, "signed", 10) == pytest.approx(0.5)
+    assert survival.incidence_by(table, "abandoned", 10) == pytest.approx(0.25)
+    with pytest.raises(ValueError, match="no name"):
+        survival.cumulative_incidence([1, 2], [1, 2], {1: "signed"})
