@@ -49,3 +49,13 @@ def test_calendar_and_exact_months_agree_within_one(a, b):
     pa, pb = PartialDate(a.year, a.month, a.day), PartialDate(b.year, b.month, b.day)
     assert abs(months_between(pa, pb) - exact_months_between(pa, pb)) < 1.05
     assert str(parse_partial_date(str(pa))) == str(pa)
+
+
+def test_surely_by_uses_the_end_of_a_month():
+    import pandas as pd
+    from helpers.dates import surely_by
+
+    assert surely_by("2026-01") == pd.Timestamp("2026-01-31")
+    assert surely_by("2024-02") == pd.Timestamp("2024-02-29")
+    assert surely_by("2026-01-15") == pd.Timestamp("2026-01-15")
+    assert pd.isna(surely_by(""))

@@ -72,3 +72,10 @@ def test_tpa_window_without_end_is_unknown():
     assert in_windows(parse_partial_date("1984-01"), windows) is None
     assert in_windows(parse_partial_date("1991-06"), windows) is True
     assert in_windows(parse_partial_date("1970-01-01"), windows) is False
+
+
+def test_open_window_ends_before_the_next_one():
+    windows = pd.DataFrame({"start": ["1975-01-03", "1988-08-23", "2002-08-06"], "end": [None, "1994-04-16", "2007-07-01"]})
+    assert in_windows(parse_partial_date("1995-01-01"), windows) is False
+    assert in_windows(parse_partial_date("1986-05-21"), windows) is None
+    assert in_windows(parse_partial_date("2003-01-27"), windows) is True

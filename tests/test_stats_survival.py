@@ -42,3 +42,18 @@ def test_cumulative_incidence_competing_causes():
     assert survival.incidence_by(table, "abandoned", 10) == pytest.approx(0.25)
     with pytest.raises(ValueError, match="no name"):
         survival.cumulative_incidence([1, 2], [1, 2], {1: "signed"})
+
+
+def test_cox_recovers_a_strong_effect_and_refuses_too_few_events():
+    import pandas as pd
+
+    rng = np.random.default_rng(1)
+    x = np.r_[np.zeros(40), np.ones(40)]
+    time = rng.exponential(np.where(x == 1, 1.0, 4.0))  # x = 1: four times the hazard
+    df = pd.DataFrame({"t": time, "e": 1, "x": x})
+    table, info = survival.cox_table(df, "t", "e", ["x"])
+    assert info == {"n": 80, "events": 80}
+    assert 2 < table.loc[0, "hazard_ratio"] < 8 and table.loc[0, "p_value"] < 0.01
+    assert table.loc[0, "ci_low"] < table.loc[0, "hazard_ratio"] < table.loc[0, "ci_high"]
+    with pytest.raises(ValueError, match="too few events"):
+        survival.cox_table(df.assign(e=0), "t", "e", ["x"])

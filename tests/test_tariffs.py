@@ -35,3 +35,11 @@ def test_other_partner_gets_only_the_baseline():
 def test_no_actions_is_an_error():
     with pytest.raises(ValueError, match="no dated rate actions"):
         rate_path(CHINA_LIKE[CHINA_LIKE["measure"] == "court_ruling"], "China")
+
+
+def test_change_labels_name_the_layers_that_moved():
+    from helpers.tariffs import change_labels
+
+    labels = change_labels(rate_path(CHINA_LIKE, "China"))
+    assert labels[0] == "04 Feb 2025: fentanyl (IEEPA) 10%"
+    assert labels[-1] == "10 Apr 2025: reciprocal (IEEPA) 125%"

@@ -99,3 +99,18 @@ def coarse_start(d: PartialDate | None) -> date | None:
     if d is None:
         return None
     return date(d.year, d.month, d.day or 1)
+
+
+def surely_by(text: str | None):
+    """The first day by which a date had certainly happened: the day itself, or the last day of its month.
+
+    Used for counting events over time (e.g. the deals scorecard); returns a pandas Timestamp or NaT.
+    """
+    import pandas as pd
+
+    d = parse_partial_date(text)
+    if d is None:
+        return pd.NaT
+    if d.day is not None:
+        return pd.Timestamp(d.as_date())
+    return pd.Timestamp(year=d.year, month=d.month, day=1) + pd.offsets.MonthEnd(0)

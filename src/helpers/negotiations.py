@@ -39,22 +39,22 @@ def launch_of(row: pd.Series, launch_definition: str) -> tuple[PartialDate | Non
 def in_windows(day: PartialDate | None, windows: pd.DataFrame) -> bool | None:
     """True if ``day`` falls inside any [start, end) window (columns start, end); None if that cannot be told.
 
-    A window whose end no source gives is open-ended: a day after its start is 'unknown' (None) unless
-    another, fully dated window contains it.
+    A window whose end no source gives lasted at most until the next window began (a later grant replaced
+    it): a day between its start and the next start is 'unknown' (None).
     """
     if day is None:
         return None
     d = date(day.year, day.month, day.day or 1)
-    maybe = False
-    for start, end in zip(windows["start"], windows["end"]):
-        s, e = parse_partial_date(start), parse_partial_date(end)
-        if s.as_date() > d:
+    spans = sorted((parse_partial_date(s).as_date(), parse_partial_date(e)) for s, e in zip(windows["start"], windows["end"]))
+    for i, (start, end) in enumerate(spans):
+        if d < start:
             continue
-        if e is None:
-            maybe = True
-        elif d < e.as_date():
-            return True
-    return None if maybe else False
+        if end is not None:
+            if d < end.as_date():
+                return True
+        elif i + 1 == len(spans) or d < spans[i + 1][0]:
+            return None
+    return False
 
 
 def add_partner_codes(raw: pd.DataFrame, path: Path | str = NEGOTIATIONS.path) -> pd.Series:

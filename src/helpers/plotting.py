@@ -105,11 +105,11 @@ def replication_dumbbell(rebuilt, claim_signing: float, claim_implementation: fl
 
 def months_to_signing_bars(signed, claim_signing: float) -> plt.Figure:
     """Every signed US negotiation: calendar months from launch to signing, against the claim and 90 days."""
-    order = signed.sort_values("months_launch_to_signing")
+    order = signed.sort_values("monthslaunch_ts_to_signing")
     labels = [short_label(p if a in (p, f"US-{p} FTA") else f"{p} ({a})") for p, a in zip(order["partner"], order["agreement"])]
     colors = [COLORS["accent"] if k != "fta" else COLORS["history"] for k in order["kind"]]
     fig, ax = plt.subplots(figsize=(10, max(5, 0.24 * len(order))))
-    ax.barh(range(len(order)), order["months_launch_to_signing"], color=colors)
+    ax.barh(range(len(order)), order["monthslaunch_ts_to_signing"], color=colors)
     ax.axvline(claim_signing, **CLAIM_STYLE)
     ax.axvline(90 / 30.4375, color=COLORS["pledge"], lw=1.2, ls=":")
     ax.annotate(f"{claim_signing:.0f}-month average", (claim_signing, len(order) - 0.6), xytext=(4, 0),
@@ -118,9 +118,120 @@ def months_to_signing_bars(signed, claim_signing: float) -> plt.Figure:
     ax.set_yticks(range(len(order)), labels, fontsize=7.5)
     ax.set(xlabel="months from launch (first negotiating round) to signing", ylim=(-0.7, len(order) - 0.3))
     fastest = order.iloc[0]
-    ax.set_title(f"The fastest US trade agreement took {fastest['months_launch_to_signing']:.0f} months to sign; none came close to 90 days")
+    ax.set_title(f"The fastest US trade agreement took {fastest['monthslaunch_ts_to_signing']:.0f} months to sign; none came close to 90 days")
     from matplotlib.patches import Patch
     ax.legend(handles=[Patch(color=COLORS["history"], label="free trade agreement"),
                        Patch(color=COLORS["accent"], label="limited / executive agreement or renegotiation")],
               loc="lower right", fontsize=8)
+    return fig
+
+
+def negotiation_timeline(table, as_of: str, claim_signing: float, claim_implementation: float) -> plt.Figure:
+    """Every negotiation as a line from launch: to signing, on to entry into force, or to its end (x) or today.
+
+    Ticks mark where each negotiation would stand at 18 and 45 months after launch.
+    """
+    import pandas as pd
+
+    from .dates import coarse_start, parse_partial_date
+
+    def ts(value):
+        d = coarse_start(parse_partial_date(value)) if isinstance(value, str) else None
+        return pd.Timestamp(d) if d else None
+
+    rows = table.assign(launch_ts=table["launch"].map(ts)).sort_values(["launch_ts", "negotiation_id"], ascending=[False, True])
+    fig, ax = plt.subplots(figsize=(11, max(6, 0.22 * len(rows))))
+    today = pd.Timestamp(as_of)
+    for y, r in enumerate(rows.itertuples()):
+        launch, signed, eif, ended = r.launch_ts, ts(r.signed), ts(r.entered_into_force), ts(r.ended)
+        if signed is not None:
+            ax.plot([launch, signed], [y, y], color=COLORS["signed"], lw=3, solid_capstyle="butt")
+            end_force = eif or (ended if ended is not None else today)
+            ax.plot([signed, end_force], [y, y], color=COLORS["in_force"] if eif else COLORS["open"], lw=1.6,
+                    ls="-" if eif else ":")
+            if eif is not None:
+                ax.plot(eif, y, "o", color=COLORS["in_force"], ms=3.5)
+        else:
+            stop = ended if ended is not None else today
+            ax.plot([launch, stop], [y, y], color=COLORS["failed"] if r.outcome == "ended" else COLORS["open"], lw=3,
+                    solid_capstyle="butt")
+            if r.outcome == "ended" and ended is not None:
+                ax.plot(stop, y, "x", color=COLORS["failed"], ms=6, mew=1.8)
+        for months in (claim_signing, claim_implementation):
+            ax.plot(launch + pd.DateOffset(months=int(months)), y, "|", color=COLORS["claim"], ms=7, mew=1.2)
+    ax.set_yticks(range(len(rows)), [short_label(f"{p} – {a}", 38) for p, a in zip(rows["partner"], rows["agreement"])],
+                  fontsize=7)
+    ax.set(xlabel="year", ylim=(-0.8, len(rows) - 0.2))
+    from matplotlib.lines import Line2D
+    ax.legend(handles=[
+        Line2D([], [], color=COLORS["signed"], lw=3, label="launch to signing"),
+        Line2D([], [], color=COLORS["in_force"], lw=1.6, marker="o", ms=3.5, label="signing to entry into force"),
+        Line2D([], [], color=COLORS["failed"], lw=3, marker="x", label="never signed: ended"),
+        Line2D([], [], color=COLORS["open"], lw=3, label="open, or signed and not in force"),
+        Line2D([], [], color=COLORS["claim"], lw=0, marker="|", ms=8, label="18 and 45 months after launch"),
+    ], loc="lower left", fontsize=7.5)
+    return fig
+
+
+def survival_curves(km, cif, horizon_months: float = 84) -> plt.Figure:
+    """Left: Kaplan-Meier P(signed by t) with its band; right: cumulative incidence of signing and of ending unsigned."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.8), sharey=True)
+    left.step(km["time"], 1 - km["survival"], where="post", color=COLORS["signed"], label="Kaplan–Meier: 1 − S(t)")
+    left.fill_between(km["time"], 1 - km["upper"], 1 - km["lower"], step="post", color=COLORS["signed"], alpha=0.2,
+                      label="95% interval")
+    left.set(title="Ending unsigned treated as censoring", xlabel="months since launch", ylabel="probability")
+    for cause, color in (("signed", COLORS["signed"]), ("ended unsigned", COLORS["failed"])):
+        part = cif[cif["cause"] == cause]
+        right.step(part["time"], part["incidence"], where="post", color=color, label=f"{cause}")
+    right.set(title="Ending unsigned as a competing outcome", xlabel="months since launch")
+    for ax in (left, right):
+        ax.axvline(18, **CLAIM_STYLE)
+        ax.axvline(90 / 30.4375, color=COLORS["pledge"], lw=1.2, ls=":")
+        ax.set_xlim(0, horizon_months)
+        ax.set_ylim(0, 1)
+        ax.legend(loc="upper left", fontsize=8)
+    return fig
+
+
+def scorecard(counts, pledge, coverage=None, milestones=None) -> plt.Figure:
+    """Cumulative 2025-26 deals by stage against the pledge line; optional lower panel: share of imports covered."""
+    from .deals import STAGE_LABELS, STAGES
+
+    rows = 2 if coverage is not None else 1
+    fig, axes = plt.subplots(rows, 1, figsize=(10, 6.6 if rows == 2 else 4.8), sharex=True,
+                             height_ratios=[3, 1.4][:rows], squeeze=False)
+    ax = axes[0, 0]
+    ax.plot(counts["date"], pledge, color=COLORS["pledge"], ls="--", lw=1.6, label="pledge: 90 deals in 90 days")
+    shades = [PALETTE[2], PALETTE[0], PALETTE[4], PALETTE[3]]
+    for stage, color in zip(STAGES, shades):
+        ax.step(counts["date"], counts[stage], where="post", color=color, lw=2, label=STAGE_LABELS[stage])
+    for label, day in (milestones or {}).items():
+        ax.axvline(day, color="0.5", lw=0.8, ls=":")
+        ax.annotate(label, (day, ax.get_ylim()[1] * 0.6), rotation=90, va="top", ha="right", fontsize=7.5, color="0.3")
+    ax.set(ylabel="partners (cumulative)")
+    ax.legend(loc="center right", fontsize=8)
+    if coverage is not None:
+        low = axes[1, 0]
+        low.fill_between(counts["date"], 100 * coverage, step="post", color=PALETTE[2], alpha=0.35)
+        low.step(counts["date"], 100 * coverage, where="post", color=PALETTE[2])
+        low.set(ylabel="% of 2024 US\nimports covered", ylim=(0, 100), xlabel="date")
+    else:
+        ax.set_xlabel("date")
+    return fig
+
+
+def labelled_rate_path(path, labels: list[str], end) -> plt.Figure:
+    """China's additional tariff as a step chart; each change numbered on the line and listed in a key."""
+    import matplotlib.dates as mdates
+
+    fig, ax = plt.subplots(figsize=(11, 5.2))
+    draw_rate_path(ax, path, end=end, labels=False)
+    for i, r in enumerate(path.itertuples(), start=1):
+        ax.annotate(str(i), (r.effective, r.total_pct), xytext=(4, 4), textcoords="offset points", fontsize=8,
+                    fontweight="bold", color=COLORS["failed"])
+    key = "\n".join(f"{i}. {text} (total {t:.0f}%)" for i, (text, t) in enumerate(zip(labels, path["total_pct"]), start=1))
+    ax.text(0.99, 0.97, key, transform=ax.transAxes, ha="right", va="top", multialignment="left", fontsize=7.8, color="0.2", linespacing=1.5,
+            bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "0.8"})
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    ax.set(xlabel="date the rate took effect", ylabel="additional US tariff on Chinese goods, %")
     return fig

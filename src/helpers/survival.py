@@ -91,3 +91,33 @@ def incidence_by(table: pd.DataFrame, cause: str, horizon: float) -> float:
     """Cumulative incidence of ``cause`` at ``horizon`` from a ``cumulative_incidence`` table."""
     rows = table[(table["cause"] == cause) & (table["time"] <= horizon)]
     return float(rows["incidence"].iloc[-1])
+
+
+def cox_table(df: pd.DataFrame, time: str, event: str, covariates: list[str]) -> tuple[pd.DataFrame, dict]:
+    """Cox proportional hazards (statsmodels PHReg) of ``event`` on ``covariates``, rows with missing values dropped.
+
+    Returns (table, info). The table has one row per covariate: hazard_ratio, ci_low, ci_high, p_value, and
+    ph_pvalue, a check of proportional hazards (correlation of the scaled Schoenfeld residuals of events with
+    the rank of event time; a small p-value says the hazard ratio changes over time). info holds n and events.
+    """
+    from scipy import stats as sps
+    from statsmodels.duration.hazard_regression import PHReg
+
+    data = df[[time, event] + covariates].dropna().astype(float)
+    if data[event].sum() < len(covariates) + 1:
+        raise ValueError(f"too few events ({int(data[event].sum())}) for {len(covariates)} covariates")
+    model = PHReg(data[time], data[covariates], status=data[event], ties="efron")
+    fit = model.fit()
+    ci = np.exp(fit.conf_int())
+    table = pd.DataFrame({"covariate": covariates, "hazard_ratio": np.exp(fit.params), "ci_low": ci[:, 0],
+                          "ci_high": ci[:, 1], "p_value": fit.pvalues})
+    resid = fit.schoenfeld_residuals
+    events = data[event].to_numpy() == 1
+    ranks = pd.Series(data[time].to_numpy()[events]).rank().to_numpy()
+    ph = []
+    for j in range(len(covariates)):
+        r = resid[events, j]
+        ok = ~np.isnan(r)
+        ph.append(sps.pearsonr(ranks[ok], r[ok]).pvalue if ok.sum() > 2 and np.std(r[ok]) > 0 else np.nan)
+    table["ph_pvalue"] = ph
+    return table.reset_index(drop=True), {"n": int(len(data)), "events": int(data[event].sum())}

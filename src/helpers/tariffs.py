@@ -43,3 +43,16 @@ def rate_on(path: pd.DataFrame, day: str | pd.Timestamp) -> float:
     """Total additional tariff in force on ``day`` from a ``rate_path`` (0 before the first action)."""
     before = path[path["effective"] <= pd.Timestamp(day)]
     return float(before["total_pct"].iloc[-1]) if len(before) else 0.0
+
+
+LAYER_NAMES = {"fentanyl_ieepa": "fentanyl (IEEPA)", "reciprocal_ieepa": "reciprocal (IEEPA)", "section_122": "Section 122"}
+
+
+def change_labels(path: pd.DataFrame) -> list[str]:
+    """A short label per step of a ``rate_path``: the date and each layer that changed, with its new rate."""
+    labels, previous = [], {m: 0.0 for m in LAYER_NAMES if m in path.columns}
+    for _, row in path.iterrows():
+        changed = [f"{LAYER_NAMES[m]} {row[m]:.0f}%" for m in previous if row[m] != previous[m]]
+        labels.append(f"{row['effective']:%d %b %Y}: " + ", ".join(changed))
+        previous = {m: row[m] for m in previous}
+    return labels
