@@ -105,11 +105,11 @@ def replication_dumbbell(rebuilt, claim_signing: float, claim_implementation: fl
 
 def months_to_signing_bars(signed, claim_signing: float) -> plt.Figure:
     """Every signed US negotiation: calendar months from launch to signing, against the claim and 90 days."""
-    order = signed.sort_values("monthslaunch_ts_to_signing")
+    order = signed.sort_values("months_launch_to_signing")
     labels = [short_label(p if a in (p, f"US-{p} FTA") else f"{p} ({a})") for p, a in zip(order["partner"], order["agreement"])]
     colors = [COLORS["accent"] if k != "fta" else COLORS["history"] for k in order["kind"]]
     fig, ax = plt.subplots(figsize=(10, max(5, 0.24 * len(order))))
-    ax.barh(range(len(order)), order["monthslaunch_ts_to_signing"], color=colors)
+    ax.barh(range(len(order)), order["months_launch_to_signing"], color=colors)
     ax.axvline(claim_signing, **CLAIM_STYLE)
     ax.axvline(90 / 30.4375, color=COLORS["pledge"], lw=1.2, ls=":")
     ax.annotate(f"{claim_signing:.0f}-month average", (claim_signing, len(order) - 0.6), xytext=(4, 0),
@@ -118,7 +118,7 @@ def months_to_signing_bars(signed, claim_signing: float) -> plt.Figure:
     ax.set_yticks(range(len(order)), labels, fontsize=7.5)
     ax.set(xlabel="months from launch (first negotiating round) to signing", ylim=(-0.7, len(order) - 0.3))
     fastest = order.iloc[0]
-    ax.set_title(f"The fastest US trade agreement took {fastest['monthslaunch_ts_to_signing']:.0f} months to sign; none came close to 90 days")
+    ax.set_title(f"The fastest US trade agreement took {fastest['months_launch_to_signing']:.0f} months to sign; none came close to 90 days")
     from matplotlib.patches import Patch
     ax.legend(handles=[Patch(color=COLORS["history"], label="free trade agreement"),
                        Patch(color=COLORS["accent"], label="limited / executive agreement or renegotiation")],

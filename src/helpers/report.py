@@ -22,3 +22,105 @@ def pct(x: float, digits: int = 0) -> str:
 def headline(text: str) -> None:
     """Show the notebook's answer as Markdown and print it too, so nbval can check the plain text."""
     display(Markdown(text))
+
+
+def data_version(folder) -> str:
+    """A short fingerprint of every file in ``folder`` (names and bytes): the version of the raw data."""
+    import hashlib
+    from pathlib import Path
+
+    digest = hashlib.sha256()
+    for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _written_tables(source: str) -> list[tuple[str, str]]:
+    """(folder, file) of every ``write_csv(..., TABLES|PROCESSED / "file")`` call, nested parentheses allowed."""
+    import re
+
+    found = []
+    for match in re.finditer(r"write_csv\(", source):
+        depth, i = 1, match.end()
+        while i < len(source) and depth:
+            depth += {"(": 1, ")": -1}.get(source[i], 0)
+            i += 1
+        found += re.findall(r'(TABLES|PROCESSED) / "([^"]+)"', source[match.end():i])
+    return found
+
+
+def output_map(notebooks_dir) -> "pd.DataFrame":
+    """Which notebook and cell write each figure and table: scans code cells for save_figure / write_csv calls."""
+    import re
+    from pathlib import Path
+
+    import nbformat
+    import pandas as pd
+
+    rows = []
+    for nb_path in sorted(Path(notebooks_dir).glob("[0-9][0-9]_*.ipynb")):
+        nb = nbformat.read(nb_path, as_version=4)
+        for i, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            for name in re.findall(r'save_figure\(fig, "([^"]+)"', cell.source):
+                rows += [{"output": f"figures/{name}.{ext}", "kind": "figure", "notebook": nb_path.name, "cell": i}
+                         for ext in ("png", "svg")]
+            for folder, name in _written_tables(cell.source):
+                where = "tables" if folder == "TABLES" else "../data/processed"
+                rows.append({"output": f"{where}/{name}", "kind": "table", "notebook": nb_path.name, "cell": i})
+    return pd.DataFrame(rows).drop_duplicates("output", keep="last")
+
+
+def replace_block(text: str, name: str, content: str) -> str:
+    """Replace what stands between ``<!-- name:start -->`` and ``<!-- name:end -->`` in ``text``.
+
+    Raises ``ValueError`` if the markers are missing, so a generated block is never silently dropped.
+    """
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    if start not in text or end not in text:
+        raise ValueError(f"markers {start} ... {end} not found")
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{start}\n{content.strip()}\n{end}{tail}"
+
+
+def html_table(df: "pd.DataFrame") -> str:
+    """A plain, escaped HTML table of ``df`` (no index)."""
+    import html
+
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
+                   for row in df.itertuples(index=False))
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+PAGE_STYLE = """
+body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;max-width:1050px;margin:2em auto;padding:0 1em;color:#222;line-height:1.5}
+h1{margin-bottom:.2em} .meta{color:#555;font-size:.9em} figure{margin:2em 0} img{max-width:100%;border:1px solid #ddd}
+figcaption{font-size:.92em;color:#333} table{border-collapse:collapse;font-size:.85em;margin:1em 0} td,th{border:1px solid #ccc;padding:.3em .5em;vertical-align:top}
+th{background:#f3f3f3} .lead{font-size:1.1em;background:#f6f8fa;padding:1em;border-left:4px solid #0173b2}
+"""
+
+
+def html_page(title: str, meta: str, lead: str, sections: list[dict], ledger: "pd.DataFrame", provenance: str) -> str:
+    """The report page: lead, one section per finding (figure, caption, link to its notebook), ledger, provenance.
+
+    Each section is a dict with keys title, figure (path relative to reports/), caption, notebook (HTML path).
+    """
+    import html
+
+    parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+             f"<style>{PAGE_STYLE}</style></head><body>", f"<h1>{html.escape(title)}</h1>",
+             f"<p class='meta'>{meta}</p>", f"<p class='lead'>{lead}</p>", "<h2>Contents</h2><ol>"]
+    parts += [f"<li><a href='#s{i}'>{html.escape(s['title'])}</a></li>" for i, s in enumerate(sections, 1)]
+    parts.append("<li><a href='#ledger'>Claims ledger</a></li><li><a href='#data'>Data and provenance</a></li></ol>")
+    for i, s in enumerate(sections, 1):
+        parts.append(f"<section id='s{i}'><h2>{i}. {html.escape(s['title'])}</h2><figure>"
+                     f"<a href='{s['figure'].replace('.png', '.svg')}'><img src='{s['figure']}' alt='{html.escape(s['title'])}'></a>"
+                     f"<figcaption>{s['caption']} <a href='{s['notebook']}'>Notebook</a> · "
+                     f"<a href='{s['figure'].replace('.png', '.svg')}'>SVG</a></figcaption></figure></section>")
+    parts.append(f"<section id='ledger'><h2>Claims ledger</h2><p>From <a href='notebooks/06_claims_ledger.html'>notebook 06</a>; "
+                 f"also as <a href='tables/claims_ledger.csv'>CSV</a>.</p>{html_table(ledger)}</section>")
+    parts.append(f"<section id='data'><h2>Data and provenance</h2>{provenance}</section></body></html>")
+    return "\n".join(parts) + "\n"

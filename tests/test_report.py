@@ -1,0 +1,70 @@
+"""Report helpers, and the generated HTML report: every image and link must resolve to a file."""
+
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+
+from helpers import report
+from helpers.paths import NOTEBOOKS, REPORTS
+
+
+def test_replace_block():
+    text = "a\n<!-- x:start -->\nold\n<!-- x:end -->\nb"
+    assert report.replace_block(text, "x", "new") == "a\n<!-- x:start -->\nnew\n<!-- x:end -->\nb"
+    with pytest.raises(ValueError, match="not found"):
+        report.replace_block("no markers", "x", "new")
+
+
+def test_data_version_changes_with_content(tmp_path):
+    (tmp_path / "a.csv").write_text("1\n")
+    v1 = report.data_version(tmp_path)
+    assert v1 == report.data_version(tmp_path) and len(v1) == 12
+    (tmp_path / "a.csv").write_text("2\n")
+    assert report.data_version(tmp_path) != v1
+
+
+def test_output_map_finds_every_figure_of_the_notebooks():
+    outputs = report.output_map(NOTEBOOKS)
+    assert {"figures/months_to_signing.png", "tables/replication_freund_mcdaniel.csv",
+            "tables/claims_ledger.csv"} <= set(outputs["output"])
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.targets, self.sources = [], []
+
+    def handle_starttag(self, tag, attrs):
+        for key, value in attrs:
+            if key in ("src", "href") and value:
+                self.targets.append(value)
+            if key == "src" and value:
+                self.sources.append(value)
+
+
+def test_every_image_and_link_in_the_report_resolves():
+    index = REPORTS / "index.html"
+    if not index.exists():
+        pytest.fail("reports/index.html is missing: run `make all` first")
+    parser = Links()
+    parser.feed(index.read_text(encoding="utf-8"))
+    local = [t for t in parser.targets if not urlparse(t).scheme and not t.startswith("#")]
+    assert len(local) >= 10, "the report should link its figures, tables and notebooks"
+    missing = [t for t in local if not (index.parent / unquote(urlparse(t).path)).exists()]
+    assert not missing, f"broken links in reports/index.html: {missing}"
+    remote = [s for s in parser.sources if urlparse(s).scheme]
+    assert not remote, f"the report loads remote resources (it must open offline): {remote}"
+
+
+def test_output_map_ignores_reads(tmp_path):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell('x = pd.read_csv(PROCESSED / "in.csv")\nwrite_csv(x.assign(a=f(1)), TABLES / "out.csv")'),
+        nbformat.v4.new_code_cell('plotting.save_figure(fig, "chart")'),
+    ])
+    nbformat.write(nb, tmp_path / "01_x.ipynb")
+    outputs = report.output_map(tmp_path)
+    assert list(outputs["output"]) == ["tables/out.csv", "figures/chart.png", "figures/chart.svg"]
