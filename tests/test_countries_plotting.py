@@ -51,3 +51,11 @@ def test_source_kind():
     assert source_kind("https://en.wikipedia.org/wiki/X") == "secondary"
     assert source_kind("69 FR 26187 (Proclamation 7747)") == "primary"
     assert source_kind("") is None and source_kind(None) is None
+
+
+def test_svg_clip_ids_are_renumbered_consistently():
+    svg = b'<clipPath id="pabcdef0123"/><path clip-path="url(#pabcdef0123)"/><clipPath id="p9999999999"/><g clip-path="url(#p9999999999)"/>'
+    out = plotting.stable_svg_ids(svg)
+    assert out == b'<clipPath id="clip0"/><path clip-path="url(#clip0)"/><clipPath id="clip1"/><g clip-path="url(#clip1)"/>'
+    other = svg.replace(b"pabcdef0123", b"p1111111111")  # same drawing, other hash
+    assert plotting.stable_svg_ids(other) == out

@@ -52,18 +52,51 @@ def add_source(fig: plt.Figure, source: str) -> None:
     fig.get_layout_engine().set(rect=(0, margin, 1, 1 - margin))
 
 
+def freeze_layout(fig: plt.Figure, digits: int = 4) -> None:
+    """Run the layout once, round every axes position to ``digits`` and switch the layout engine off.
+
+    Constrained layout solves for positions numerically; their last bits can differ between processes,
+    which would change the saved files. Rounded, fixed positions make PNG and SVG byte-for-byte reproducible.
+    """
+    fig.set_dpi(matplotlib.rcParams["savefig.dpi"])  # lay out text at the resolution it is saved at
+    fig.canvas.draw()
+    for ax in fig.axes:
+        ax.set_position([round(v, digits) for v in ax.get_position().bounds])
+    fig.set_layout_engine("none")
+
+
+def stable_svg_ids(svg: bytes) -> bytes:
+    """Renumber matplotlib's clip-path ids in order of appearance.
+
+    Matplotlib derives them from a hash of each clip box, whose last floating-point bits can differ between
+    processes (layout arithmetic in a different order); the drawing is the same, the ids are not.
+    """
+    import re
+
+    mapping: dict[bytes, bytes] = {}
+
+    def new_id(match: re.Match) -> bytes:
+        old = match.group(2)
+        mapping.setdefault(old, b"clip%d" % len(mapping))
+        return match.group(1) + mapping[old]
+
+    return re.sub(rb'(clipPath id="|url\(#)(p[0-9a-f]{10})', new_id, svg)
+
+
 def save_figure(fig: plt.Figure, name: str, folder: Path | None = None) -> list[Path]:
     """Save ``fig`` as ``name``.png and ``name``.svg, atomically and byte-for-byte reproducibly.
 
     Returns the two paths. Files whose bytes are unchanged keep their timestamps.
     """
     folder = folder or paths.FIGURES
+    freeze_layout(fig)
     saved = []
     for fmt, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
         buf = io.BytesIO()
         fig.savefig(buf, format=fmt, metadata=meta)
+        data = buf.getvalue() if fmt == "png" else stable_svg_ids(buf.getvalue())
         target = Path(folder) / f"{name}.{fmt}"
-        write_bytes(target, buf.getvalue())
+        write_bytes(target, data)
         saved.append(target)
     return saved
 
@@ -106,9 +139,9 @@ def replication_dumbbell(rebuilt, claim_signing: float, claim_implementation: fl
 def months_to_signing_bars(signed, claim_signing: float) -> plt.Figure:
     """Every signed US negotiation: calendar months from launch to signing, against the claim and 90 days."""
     order = signed.sort_values("months_launch_to_signing")
-    labels = [short_label(p if a in (p, f"US-{p} FTA") else f"{p} ({a})") for p, a in zip(order["partner"], order["agreement"])]
+    labels = [short_label(p if a in (p, f"US-{p} FTA") else f"{p} ({a})", 32) for p, a in zip(order["partner"], order["agreement"])]
     colors = [COLORS["accent"] if k != "fta" else COLORS["history"] for k in order["kind"]]
-    fig, ax = plt.subplots(figsize=(10, max(5, 0.24 * len(order))))
+    fig, ax = plt.subplots(figsize=(11, max(5, 0.24 * len(order))))
     ax.barh(range(len(order)), order["months_launch_to_signing"], color=colors)
     ax.axvline(claim_signing, **CLAIM_STYLE)
     ax.axvline(90 / 30.4375, color=COLORS["pledge"], lw=1.2, ls=":")
@@ -118,7 +151,7 @@ def months_to_signing_bars(signed, claim_signing: float) -> plt.Figure:
     ax.set_yticks(range(len(order)), labels, fontsize=7.5)
     ax.set(xlabel="months from launch (first negotiating round) to signing", ylim=(-0.7, len(order) - 0.3))
     fastest = order.iloc[0]
-    ax.set_title(f"The fastest US trade agreement took {fastest['months_launch_to_signing']:.0f} months to sign; none came close to 90 days")
+    ax.set_title(f"Fastest signing: {fastest['months_launch_to_signing']:.0f} months. No US deal came near 90 days")
     from matplotlib.patches import Patch
     ax.legend(handles=[Patch(color=COLORS["history"], label="free trade agreement"),
                        Patch(color=COLORS["accent"], label="limited / executive agreement or renegotiation")],
@@ -235,3 +268,10 @@ def labelled_rate_path(path, labels: list[str], end) -> plt.Figure:
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
     ax.set(xlabel="date the rate took effect", ylabel="additional US tariff on Chinese goods, %")
     return fig
+
+
+def jitter(n: int, spread: float = 0.25) -> "np.ndarray":
+    """Deterministic vertical offsets for ``n`` points of a strip plot (no randomness: figures stay reproducible)."""
+    import numpy as np
+
+    return (np.arange(n) % 5 - 2) * spread / 2
