@@ -39,6 +39,7 @@ def test_ended_talks_are_censored_at_their_end():
 def test_signing_after_as_of_is_not_yet_an_event():
     t = analysis_table(raw(), as_of="2003-01-01").set_index("negotiation_id")
     assert t.loc["us-testland-fta", "outcome"] == "open"
+    assert "us-open-talks" not in t.index  # launched in 2020: not yet begun in 2003
 
 
 def test_launch_definition_is_checked():
@@ -79,3 +80,16 @@ def test_open_window_ends_before_the_next_one():
     assert in_windows(parse_partial_date("1995-01-01"), windows) is False
     assert in_windows(parse_partial_date("1986-05-21"), windows) is None
     assert in_windows(parse_partial_date("2003-01-27"), windows) is True
+
+
+def test_processed_schema_catches_a_broken_derivation():
+    import pandera.pandas as pa
+
+    from helpers.schemas import PROCESSED_NEGOTIATIONS
+
+    table = analysis_table(raw(), as_of="2026-11-27")
+    broken = table.assign(signing_event=[0, 0])  # Chile was signed
+    with pytest.raises(pa.errors.SchemaError, match="signing_event must be 1 exactly"):
+        PROCESSED_NEGOTIATIONS.validate(broken)
+    with pytest.raises(pa.errors.SchemaError):
+        PROCESSED_NEGOTIATIONS.validate(table.assign(months_launch_to_signing=-1.0))

@@ -57,3 +57,11 @@ def test_cox_recovers_a_strong_effect_and_refuses_too_few_events():
     assert table.loc[0, "ci_low"] < table.loc[0, "hazard_ratio"] < table.loc[0, "ci_high"]
     with pytest.raises(ValueError, match="too few events"):
         survival.cox_table(df.assign(e=0), "t", "e", ["x"])
+
+
+def test_incidence_interval_contains_the_estimate():
+    table = survival.cumulative_incidence([1, 2, 3, 4, 5, 6], [1, 2, 1, 0, 1, 0], {1: "signed", 2: "abandoned"})
+    inc, low, high = survival.incidence_ci_by(table, "signed", 10)
+    assert 0 <= low < inc < high <= 1
+    with pytest.raises(ValueError, match="no cause"):
+        survival.incidence_ci_by(table, "withdrawn", 10)

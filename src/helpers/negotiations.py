@@ -11,7 +11,7 @@ import pandas as pd
 from .countries import UnknownCountryError, is_bloc, partner_code
 from .dates import PartialDate, exact_months_between, months_between, parse_partial_date
 from .io import Problem, RawDataError, line_of
-from .schemas import NEGOTIATION_DATES, NEGOTIATIONS
+from .schemas import NEGOTIATION_DATES, NEGOTIATIONS, PROCESSED_NEGOTIATIONS
 
 LAUNCH_DEFINITIONS = ("first_round", "announced")
 
@@ -79,7 +79,8 @@ def analysis_table(raw: pd.DataFrame, as_of: str, launch_definition: str = "firs
     calendar and exact months launch->signing, launch->entry into force, signing->entry into force,
     the outcome of each negotiation as of ``as_of`` (signed / ended / open), survival times to signing
     and from signing to entry into force with their event flags, launch year and decade, and whether
-    trade promotion authority was in force at launch (if ``tpa_windows`` is given).
+    trade promotion authority was in force at launch (if ``tpa_windows`` is given). Negotiations launched
+    after ``as_of`` are left out. The result is checked against ``PROCESSED_NEGOTIATIONS``.
     """
     as_of_date = parse_partial_date(as_of)
     if as_of_date is None or as_of_date.day is None:
@@ -133,6 +134,10 @@ def analysis_table(raw: pd.DataFrame, as_of: str, launch_definition: str = "firs
         rows.append(r)
     derived = pd.DataFrame(rows, index=out.index)
     result = pd.concat([out, derived], axis=1)
+    # As of ``as_of``, negotiations launched later had not begun: they are not part of that world.
+    started = [not as_of_date < parse_partial_date(x) for x in result["launch"]]
+    result = result[started]
     for c in ["n_parties", "launch_year", "signing_event", "eif_event"]:
         result[c] = pd.to_numeric(result[c]).astype("Int64")
-    return result.sort_values("negotiation_id", kind="mergesort").reset_index(drop=True)
+    result = result.sort_values("negotiation_id", kind="mergesort").reset_index(drop=True)
+    return PROCESSED_NEGOTIATIONS.validate(result)

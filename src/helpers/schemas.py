@@ -356,3 +356,33 @@ def load_raw(spec: TableSpec, path: Path | str | None = None) -> pd.DataFrame:
     path = Path(path) if path is not None else spec.path
     df = read_raw_csv(path)
     return validate_table(df, spec, path)
+
+
+def _typed(dtype, nullable: bool = True, checks=None) -> pa.Column:
+    return pa.Column(dtype, checks=checks or [], nullable=nullable, coerce=True)
+
+
+# The processed negotiations table (notebook 01's output): typed, with the derived columns downstream
+# notebooks rely on. Validated before it is written, so a bug in the derivation cannot reach the analysis.
+PROCESSED_NEGOTIATIONS = pa.DataFrameSchema(
+    {
+        "negotiation_id": pa.Column(str, unique=True),
+        "partner_code": pa.Column(str, pa.Check.str_matches(r"^[A-Z]{3}$|^[A-Z]{3,4}(\+[A-Z]{3})?$")),
+        "is_bloc": pa.Column(bool),
+        "n_parties": _typed("Int64", nullable=False, checks=[pa.Check.ge(2)]),
+        "launch": pa.Column(str, nullable=False),
+        "launch_from": pa.Column(str, pa.Check.isin(["first_round", "announced"])),
+        **{f"{c}_precision": pa.Column(object, pa.Check.isin(["day", "month"]), nullable=True) for c in NEGOTIATION_DATES},
+        **{c: _typed(float, checks=[pa.Check.ge(0)]) for c in [
+            "months_launch_to_signing", "months_launch_to_signing_exact", "months_launch_to_eif",
+            "months_launch_to_eif_exact", "months_signing_to_eif", "months_signing_to_eif_exact",
+            "time_to_signing_months", "time_signing_to_eif_months"]},
+        "outcome": pa.Column(str, pa.Check.isin(["signed", "ended", "open"])),
+        "signing_event": _typed("Int64", nullable=False, checks=[pa.Check.isin([0, 1])]),
+        "eif_event": _typed("Int64", checks=[pa.Check.isin([0, 1])]),
+        "launch_year": _typed("Int64", nullable=False, checks=[pa.Check.in_range(1980, 2100)]),
+    },
+    checks=[pa.Check(lambda d: (d["outcome"] == "signed") == (d["signing_event"] == 1),
+                     error="signing_event must be 1 exactly when outcome is 'signed'")],
+    strict=False,
+)

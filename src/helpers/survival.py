@@ -89,8 +89,16 @@ def cumulative_incidence(time, cause, names: dict[int, str]) -> pd.DataFrame:
 
 def incidence_by(table: pd.DataFrame, cause: str, horizon: float) -> float:
     """Cumulative incidence of ``cause`` at ``horizon`` from a ``cumulative_incidence`` table."""
+    return incidence_ci_by(table, cause, horizon)[0]
+
+
+def incidence_ci_by(table: pd.DataFrame, cause: str, horizon: float, z: float = 1.959964) -> tuple[float, float, float]:
+    """Cumulative incidence of ``cause`` at ``horizon`` with a 95% interval (estimate ± z·se, kept within [0, 1])."""
     rows = table[(table["cause"] == cause) & (table["time"] <= horizon)]
-    return float(rows["incidence"].iloc[-1])
+    if rows.empty:
+        raise ValueError(f"no cause named '{cause}'")
+    inc, se = float(rows["incidence"].iloc[-1]), float(rows["se"].iloc[-1])
+    return inc, max(0.0, inc - z * se), min(1.0, inc + z * se)
 
 
 def cox_table(df: pd.DataFrame, time: str, event: str, covariates: list[str]) -> tuple[pd.DataFrame, dict]:
