@@ -34,7 +34,7 @@ def test_cumulative_counts_and_pledge():
     c = deals.cumulative_counts(s, "2025-04-02", "2025-08-31").set_index("date")
     assert c.loc["2025-05-11", "announced"] == 1 and c.loc["2025-07-09", "announced"] == 2
     assert c.loc["2025-08-31", "announced"] == 3 and c.loc["2025-08-31", "implemented"] == 3
-    pledge = deals.pledge_line(pd.Series(pd.to_datetime(["2025-04-08", "2025-04-09", "2025-07-07", "2025-12-01"])), "2025-04-09")
+    pledge = deals.pledge_line(pd.Series(pd.to_datetime(["2025-04-08", "2025-04-11", "2025-07-09", "2025-12-01"])), "2025-04-10")
     assert list(pledge) == [0, 1, 90, 90]
 
 

@@ -49,8 +49,8 @@ def cumulative_counts(stages: pd.DataFrame, start: str, end: str) -> pd.DataFram
 
 
 def pledge_line(days: pd.Series, pledge_start: str, pledged: int = 90, per_day: float = 1.0) -> pd.Series:
-    """Deals promised by each day: one a day from ``pledge_start`` (day 1) up to ``pledged``."""
-    elapsed = (pd.to_datetime(days) - pd.Timestamp(pledge_start)).dt.days + 1
+    """Deals promised by each day: one for each full day since ``pledge_start`` (day 0), up to ``pledged``."""
+    elapsed = (pd.to_datetime(days) - pd.Timestamp(pledge_start)).dt.days
     return (elapsed.clip(lower=0) * per_day).clip(upper=pledged)
 
 
