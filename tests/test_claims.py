@@ -26,3 +26,10 @@ def test_ledger_row_checks_the_verdict():
     assert row["quote"] == "q" and row["verdict"] == "accurate"
     with pytest.raises(ValueError, match="not one of"):
         claims.ledger_row(table, "c1", "e", "true-ish", [])
+
+
+def test_nearly_means_at_most_and_close():
+    assert claims.verdict_for_number(60, 57, nearly=True) == "accurate"
+    assert claims.verdict_for_number(60, 57) == "roughly accurate"
+    assert claims.verdict_for_number(60, 62, nearly=True) == "accurate"  # within 5% either way
+    assert claims.verdict_for_number(60, 50, nearly=True) == "roughly accurate"

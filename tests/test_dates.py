@@ -24,7 +24,7 @@ def test_rejects_bad_dates_naming_the_text(bad):
 
 
 def test_calendar_months_ignore_days():
-    # Freund & McDaniel count calendar months: Jan 31 -> Feb 1 is one month.
+    # Calendar months ignore days: Jan 31 -> Feb 1 is one month.
     assert months_between(parse_partial_date("2003-01-31"), parse_partial_date("2003-02-01")) == 1
     assert months_between(parse_partial_date("2000-12"), parse_partial_date("2003-06-06")) == 30
     assert math.isnan(months_between(None, parse_partial_date("2003-06-06")))

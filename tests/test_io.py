@@ -37,18 +37,18 @@ def test_write_csv_is_deterministic(tmp_path):
 
 
 def test_staged_writes_land_only_on_commit(tmp_path, monkeypatch):
+    root = tmp_path / "repo"
+    monkeypatch.setattr(paths, "ROOT", root)  # a throwaway repository, not the real one
     stage = tmp_path / "stage"
-    target = paths.PROCESSED / "_staging_test.txt"
+    target = root / "data" / "processed" / "t.txt"
     monkeypatch.setenv(io.STAGE_ENV, str(stage))
     io.write_text(target, "held")
     assert not target.exists()
-    assert (stage / "data/processed/_staging_test.txt").read_text() == "held"
+    assert (stage / "data/processed/t.txt").read_text() == "held"
     monkeypatch.delenv(io.STAGE_ENV)
-    try:
-        assert io.commit_stage(stage) == 1
-        assert target.read_text() == "held"
-    finally:
-        target.unlink(missing_ok=True)
+    assert io.commit_stage(stage) == 1
+    assert target.read_text() == "held"
+    assert io.commit_stage(stage) == 0  # unchanged bytes: nothing rewritten
 
 
 def test_read_raw_csv_strips_and_keeps_empty_as_missing(tmp_path):

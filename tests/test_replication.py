@@ -38,3 +38,28 @@ def test_collapse_agreement():
     df = pd.DataFrame({"agreement": ["A", "A", "B"], "partner": ["a1", "a2", "b"], "m": [10.0, 20.0, 5.0]})
     out = replication.collapse_agreement(df, "A", ["m"])
     assert len(out) == 2 and out.loc[out["partner"] == "A", "m"].item() == 15.0
+
+
+def test_sensitivity_samples_and_convention_scores():
+    negs = pd.DataFrame([
+        {**negotiation("a1", "A", "2003-01-27", "2004-05-28", "2006-03-01", announced="2002-01-16", partner="El Salvador"),
+         "kind": "fta", "months_launch_to_signing": 16.0, "months_launch_to_eif": 38.0,
+         "months_launch_to_signing_exact": 16.0, "months_launch_to_eif_exact": 37.1},
+        {**negotiation("a2", "A", "2004-01-12", "2004-08-05", "2007-03-01", announced="2003-08-04", partner="Dominican Republic"),
+         "kind": "fta", "months_launch_to_signing": 7.0, "months_launch_to_eif": 38.0,
+         "months_launch_to_signing_exact": 6.8, "months_launch_to_eif_exact": 37.6},
+    ])
+    samples = replication.sensitivity_samples(negs, negs.iloc[:0], negs)
+    assert samples["CAFTA-DR as one agreement"]["signing"].tolist() == [16.0, 7.0]  # agreement 'A' is not CAFTA-DR
+    assert samples["all signed FTAs, one per agreement"]["signing"].tolist() == [11.5]
+    assert samples["announcement, calendar months"]["signing"].tolist() == [28.0, 12.0]
+    pub = pd.DataFrame({"partner": ["El Salvador", "Dominican Republic"], "months_to_signing": [18, 6],
+                        "months_to_implementation": [37, 37]})
+    replication.PUBLISHED_PARTNERS.update({"El Salvador": "a1", "Dominican Republic": "a2"})
+    try:
+        scores = replication.convention_scores(pub, negs).set_index(["convention", "signing date"])
+    finally:
+        replication.PUBLISHED_PARTNERS.update({"El Salvador": "cafta-dr-el-salvador", "Dominican Republic": "cafta-dr-dominican-republic"})
+    elapsed = "whole months elapsed (days/30.4375 rounded down)"
+    assert scores.loc[(elapsed, "last signature of the agreement"), "signing figures reproduced"] == 2
+    assert scores.loc[("calendar months", "partner's own signature"), "signing figures reproduced"] == 0

@@ -9,10 +9,18 @@ ACCURATE_WITHIN = 0.05  # relative difference
 ROUGHLY_WITHIN = 0.25
 
 
-def verdict_for_number(claimed: float, actual: float) -> str:
-    """'accurate' within 5% of the evidence, 'roughly accurate' within 25%, else 'inaccurate'."""
+NEARLY_WITHIN = 0.10  # "nearly 60": at most 60 and within 10% of it
+
+
+def verdict_for_number(claimed: float, actual: float, nearly: bool = False) -> str:
+    """'accurate' within 5% of the evidence, 'roughly accurate' within 25%, else 'inaccurate'.
+
+    With ``nearly`` (a claim worded "nearly X"), an actual value at most X and within 10% of it is accurate.
+    """
     if actual is None or pd.isna(actual) or pd.isna(claimed):
         return "unverifiable"
+    if nearly and actual <= claimed and (claimed - actual) / claimed <= NEARLY_WITHIN:
+        return "accurate"
     if actual == 0:
         return "accurate" if claimed == 0 else "inaccurate"
     gap = abs(claimed - actual) / abs(actual)

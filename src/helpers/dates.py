@@ -1,7 +1,9 @@
 """Dates as the sources give them (day or month precision) and the month arithmetic used throughout.
 
-Definitions (as in Freund & McDaniel 2016):
-- calendar months between two dates = 12*(y2 - y1) + (m2 - m1), whatever the days;
+Definitions used throughout the project:
+- calendar months between two dates = 12*(y2 - y1) + (m2 - m1), whatever the days (notebook 03 shows that
+  Freund & McDaniel's published integers are better reproduced by whole months elapsed, see
+  ``helpers.replication.CONVENTIONS``);
 - exact months = days between the two dates / 30.4375 (the mean month length of the Gregorian calendar),
   defined only when both dates are known to the day: a month-precision date is never silently
   given a day.

@@ -11,40 +11,57 @@ STAGE_LABELS = {
     "announced": "announced in any form",
     "framework_or_statement": "framework, joint statement or signed text",
     "signed_text": "signed text",
-    "implemented": "in effect by US order",
+    "implemented": "put into effect by a US order (cumulative)",
+    "in_effect": "deal rate in effect",
 }
 FORMAL_FORMS = ("framework", "joint statement", "signed agreement")
 
 
-def partner_stages(deals: pd.DataFrame) -> pd.DataFrame:
-    """One row per partner: the first date it reached each stage (NaT where it never did).
+def partner_stages(deals: pd.DataFrame, rates_ended_on: str | None = None) -> pd.DataFrame:
+    """One row per partner: the first date it reached each stage (NaT where it never did), and when deal rates ended.
 
     - announced: first announcement of a deal in any form (post, leaders' statement, ...);
-    - framework_or_statement: first announcement in the form of a framework, joint statement or signed
-      agreement, or the first signed text;
+    - framework_or_statement: first written framework, joint statement or fact sheet (``framework_statement``),
+      or an announcement made in that form, or a signed text;
     - signed_text: first signed text;
-    - implemented: first date a US order put the deal's rate into effect, counted from the day the deal
-      was announced (a rate set by order before the announcement counts from the announcement).
+    - implemented: first US order, dated on or after the deal's announcement, that put the deal into effect.
+      A rate already set by an earlier order (e.g. EO 14326 of 31 July 2025) does not implement a later deal;
+    - rate_ended: when the deal's rate stopped applying, for deals whose status is 'replaced ...' or
+      'invalidated ...': ``rates_ended_on`` if given (the day the IEEPA tariffs stopped being collected),
+      else the row's ``status_date``; NaT for deals still in effect.
     A date known only to the month counts from the last day of that month (``dates.surely_by``).
     """
     d = deals.copy()
-    for c in ["announced", "signed_text", "us_implemented"]:
+    for c in ["announced", "framework_statement", "signed_text", "us_implemented", "status_date"]:
         d[c] = pd.to_datetime(d[c].map(surely_by))
     d["formal"] = d["announced"].where(d["form"].isin(FORMAL_FORMS))
-    d["formal"] = d[["formal", "signed_text"]].min(axis=1)
-    d["implemented"] = d[["announced", "us_implemented"]].max(axis=1).where(d["us_implemented"].notna())
+    d["formal"] = d[["formal", "framework_statement", "signed_text"]].min(axis=1)
+    d["implemented"] = d["us_implemented"].where(d["us_implemented"] >= d["announced"])
+    ended = d["status"].str.contains("replaced|invalidated", case=False, na=False)
+    end_day = pd.Timestamp(rates_ended_on) if rates_ended_on else d["status_date"]
+    d["rate_ended"] = pd.Series(end_day, index=d.index).where(ended & d["implemented"].notna())
     out = d.groupby("partner").agg(announced=("announced", "min"), framework_or_statement=("formal", "min"),
-                                   signed_text=("signed_text", "min"), implemented=("implemented", "min"))
+                                   signed_text=("signed_text", "min"), implemented=("implemented", "min"),
+                                   rate_ended=("rate_ended", "max"))
+    # A partner with an implemented deal whose status is still current (not ended, superseded or lapsed) has no end.
+    closed = d["status"].str.contains("replaced|invalidated|superseded|lapsed", case=False, na=False)
+    still = d[d["implemented"].notna() & ~closed].groupby("partner").size()
+    out.loc[out.index.isin(still.index), "rate_ended"] = pd.NaT
     return out.reset_index()
 
 
 def cumulative_counts(stages: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
-    """Daily count of partners that had reached each stage, from ``start`` to ``end`` inclusive."""
+    """Daily count of partners that had reached each stage, from ``start`` to ``end`` inclusive.
+
+    Also ``in_effect``: partners whose deal was implemented and whose deal rate had not yet ended.
+    """
     days = pd.date_range(start, end, freq="D")
     out = pd.DataFrame({"date": days})
     for s in STAGES:
         dates = stages[s].dropna().sort_values().to_numpy()
         out[s] = dates.searchsorted(days.to_numpy(), side="right")
+    ended = stages["rate_ended"].dropna().sort_values().to_numpy()
+    out["in_effect"] = out["implemented"] - ended.searchsorted(days.to_numpy(), side="right")
     return out
 
 

@@ -33,7 +33,10 @@ NOTEBOOKS = ROOT / "notebooks"
 
 def relative(path: Path) -> str:
     """Return ``path`` relative to the repository root, with forward slashes (for messages and reports)."""
+    import sys
+
+    root = sys.modules[__name__].ROOT  # looked up at call time, so tests can point ROOT elsewhere
     try:
-        return Path(path).resolve().relative_to(ROOT).as_posix()
+        return Path(path).resolve().relative_to(root).as_posix()
     except ValueError:
         return Path(path).name

@@ -131,8 +131,9 @@ def replication_dumbbell(rebuilt, claim_signing: float, claim_implementation: fl
         ax.set(xlabel=f"months from first round to {'signing' if what == 'signing' else 'entry into force'}")
     axes[0].set_yticks(list(y), order["partner"])
     axes[0].legend(loc="lower right", fontsize=8)
-    fig.suptitle("Rebuilt from cited dates, the published 18- and 45-month averages hold row by row",
-                 x=0.01, ha="left", fontweight="bold", fontsize=12)
+    fig.suptitle(f"Rebuilt from cited dates, the published averages hold: {order['ours_months_to_signing'].mean():.1f} months to "
+                 f"signing (published {claim_signing:.0f}), {order['ours_months_to_implementation'].mean():.1f} to entry into force "
+                 f"({claim_implementation:.0f})", x=0.01, ha="left", fontweight="bold", fontsize=11.5)
     return fig
 
 
@@ -235,14 +236,16 @@ def scorecard(counts, pledge, coverage=None, milestones=None) -> plt.Figure:
                              height_ratios=[3, 1.4][:rows], squeeze=False)
     ax = axes[0, 0]
     ax.plot(counts["date"], pledge, color=COLORS["pledge"], ls="--", lw=1.6, label="pledge: 90 deals in 90 days")
-    shades = [PALETTE[2], PALETTE[0], PALETTE[4], PALETTE[3]]
-    for stage, color in zip(STAGES, shades):
-        ax.step(counts["date"], counts[stage], where="post", color=color, lw=2, label=STAGE_LABELS[stage])
+    shades = [PALETTE[2], PALETTE[0], PALETTE[4], PALETTE[3], PALETTE[7]]
+    for stage, color in zip(STAGES + ["in_effect"], shades):
+        ax.step(counts["date"], counts[stage], where="post", color=color, lw=2 if stage != "in_effect" else 1.4,
+                ls="-" if stage != "in_effect" else "--", label=STAGE_LABELS[stage])
     for label, day in (milestones or {}).items():
         ax.axvline(day, color="0.5", lw=0.8, ls=":")
-        ax.annotate(label, (day, ax.get_ylim()[1] * 0.6), rotation=90, va="top", ha="right", fontsize=7.5, color="0.3")
+        ax.annotate(label, (day, ax.get_ylim()[1] * 0.93), rotation=90, va="top", ha="right", fontsize=7.5, color="0.3",
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
     ax.set(ylabel="partners (cumulative)")
-    ax.legend(loc="center right", fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(0.36, 0.82), fontsize=8)
     if coverage is not None:
         low = axes[1, 0]
         low.fill_between(counts["date"], 100 * coverage, step="post", color=PALETTE[2], alpha=0.35)

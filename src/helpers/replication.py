@@ -151,10 +151,11 @@ def collapse_agreement(df: pd.DataFrame, agreement: str, columns: list[str]) -> 
 OLDEST = ("us-israel-fta", "cusfta-canada", "nafta-mexico")
 
 
-def sensitivity_samples(base: pd.DataFrame, later: pd.DataFrame) -> dict[str, dict[str, pd.Series]]:
+def sensitivity_samples(base: pd.DataFrame, later: pd.DataFrame, signed: pd.DataFrame) -> dict[str, dict[str, pd.Series]]:
     """Months launch->signing ('signing') and launch->entry into force ('eif') under alternative choices.
 
-    ``base`` holds the processed rows of the published partners, ``later`` the agreements signed since.
+    ``base`` holds the processed rows of the published partners, ``later`` the agreements signed since,
+    ``signed`` every signed negotiation (its free trade agreements are averaged per agreement).
     """
     def months_from(df: pd.DataFrame, start_col: str, end_col: str) -> pd.Series:
         return pd.Series([months_between(parse_partial_date(a), parse_partial_date(b))
@@ -164,6 +165,7 @@ def sensitivity_samples(base: pd.DataFrame, later: pd.DataFrame) -> dict[str, di
     one_cafta = collapse_agreement(base, "CAFTA-DR", cols)
     without_oldest = base[~base["negotiation_id"].isin(OLDEST)]
     extended = pd.concat([base, later], ignore_index=True)
+    per_agreement = signed[signed["kind"] == "fta"].groupby("agreement")[cols].mean()
     return {
         "first round, calendar months (baseline)": {"signing": base[cols[0]], "eif": base[cols[1]]},
         "first round, exact months (day-precision rows)": {"signing": base["months_launch_to_signing_exact"],
@@ -173,4 +175,5 @@ def sensitivity_samples(base: pd.DataFrame, later: pd.DataFrame) -> dict[str, di
         "CAFTA-DR as one agreement": {"signing": one_cafta[cols[0]], "eif": one_cafta[cols[1]]},
         "without Israel, Canada, NAFTA": {"signing": without_oldest[cols[0]], "eif": without_oldest[cols[1]]},
         "with agreements signed 2017 on": {"signing": extended[cols[0]], "eif": extended[cols[1]]},
+        "all signed FTAs, one per agreement": {"signing": per_agreement[cols[0]], "eif": per_agreement[cols[1]]},
     }

@@ -155,7 +155,7 @@ DEALS = TableSpec(
     file="deals_2025_2026.csv",
     id_column="deal_id",
     sourced={
-        **_sourced(["talks_began", "announced", "signed_text", "status"]),
+        **_sourced(["talks_began", "announced", "framework_statement", "signed_text", "status"]),
         "us_implemented": "source_us_implemented",
         "headline_rate_pct": "source_headline_rate_pct",
     },
@@ -168,6 +168,8 @@ DEALS = TableSpec(
             "announced": date_column(required=True),
             "source_announced": text_column(required=False),
             "form": text_column(allowed=DEAL_FORMS),
+            "framework_statement": date_column(),
+            "source_framework_statement": text_column(required=False),
             "signed_text": date_column(),
             "source_signed_text": text_column(required=False),
             "us_implemented": date_column(),

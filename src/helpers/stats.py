@@ -26,7 +26,8 @@ def bootstrap_ci(values, statistic=np.mean, confidence: float = 0.95, n_resample
 def summarise(values, claim: float | None = None, seed: int = SEED) -> dict:
     """n, mean, median, bootstrap 95% CIs of mean and median, and (given ``claim``) tests against it.
 
-    The tests are a one-sample t-test of the mean and a Wilcoxon signed-rank test of the median.
+    The tests are a one-sample t-test of the mean against the claim and a Wilcoxon signed-rank test of the
+    differences from the claim (symmetric about zero under the null; a test of location, not strictly of the median).
     """
     x = pd.Series(values, dtype=float).dropna()
     out = {"n": int(len(x)), "mean": float(x.mean()), "median": float(x.median())}

@@ -21,12 +21,15 @@ def _arrays(time, event) -> tuple[np.ndarray, np.ndarray]:
     return t, e
 
 
-def kaplan_meier(time, event) -> SurvfuncRight:
-    """Kaplan-Meier estimate of P(no event by t); ``event`` is 1 for the event, 0 for censored."""
+def kaplan_meier(time, event, weights=None) -> SurvfuncRight:
+    """Kaplan-Meier estimate of P(no event by t); ``event`` is 1 for the event, 0 for censored.
+
+    ``weights`` (optional) are frequency weights, e.g. 1/(rows of the agreement) to count each agreement once.
+    """
     t, e = _arrays(time, event)
     if not set(np.unique(e)) <= {0.0, 1.0}:
         raise ValueError("event must be 0 (censored) or 1 (event)")
-    return SurvfuncRight(t, e)
+    return SurvfuncRight(t, e, freq_weights=None if weights is None else np.asarray(weights, dtype=float))
 
 
 def pointwise_ci(surv, se, z: float = 1.959964) -> tuple[np.ndarray, np.ndarray]:
@@ -66,20 +69,22 @@ def event_probability_by(sf: SurvfuncRight, horizon: float) -> tuple[float, floa
     return 1 - float(row["survival"]), 1 - float(row["upper"]), 1 - float(row["lower"])
 
 
-def cumulative_incidence(time, cause, names: dict[int, str]) -> pd.DataFrame:
+def cumulative_incidence(time, cause, names: dict[int, str], weights=None) -> pd.DataFrame:
     """Cumulative incidence of each competing cause (Aalen-Johansen), long format.
 
-    ``cause`` is 0 for censored and k >= 1 for the cause named ``names[k]``.
-    Columns: cause, time, incidence, se.
+    ``cause`` is 0 for censored and k >= 1 for the cause named ``names[k]``; ``weights`` are optional
+    frequency weights. Columns: cause, time, incidence, se.
     """
     t, c = _arrays(time, cause)
     codes = sorted(int(k) for k in np.unique(c) if k != 0)
     unknown = [k for k in codes if k not in names]
     if unknown:
         raise ValueError(f"causes {unknown} have no name")
-    ci = CumIncidenceRight(t, c.astype(int))
+    ci = CumIncidenceRight(t, c.astype(int), freq_weights=None if weights is None else np.asarray(weights, dtype=float))
     frames = []
-    for k, (inc, se) in enumerate(zip(ci.cinc, ci.cinc_se), start=1):
+    # statsmodels gives no standard errors for weighted estimates: those rows carry NaN.
+    ses = ci.cinc_se if ci.cinc_se is not None else [np.full(len(inc), np.nan) for inc in ci.cinc]
+    for k, (inc, se) in enumerate(zip(ci.cinc, ses), start=1):
         if k not in names:
             continue
         frames.append(pd.DataFrame({"cause": names[k], "time": np.r_[0.0, ci.times],
@@ -98,24 +103,32 @@ def incidence_ci_by(table: pd.DataFrame, cause: str, horizon: float, z: float = 
     if rows.empty:
         raise ValueError(f"no cause named '{cause}'")
     inc, se = float(rows["incidence"].iloc[-1]), float(rows["se"].iloc[-1])
+    if np.isnan(se):
+        return inc, np.nan, np.nan
     return inc, max(0.0, inc - z * se), min(1.0, inc + z * se)
 
 
-def cox_table(df: pd.DataFrame, time: str, event: str, covariates: list[str]) -> tuple[pd.DataFrame, dict]:
+def cox_table(df: pd.DataFrame, time: str, event: str, covariates: list[str],
+              cluster: str | None = None) -> tuple[pd.DataFrame, dict]:
     """Cox proportional hazards (statsmodels PHReg) of ``event`` on ``covariates``, rows with missing values dropped.
 
-    Returns (table, info). The table has one row per covariate: hazard_ratio, ci_low, ci_high, p_value, and
-    ph_pvalue, a check of proportional hazards (correlation of the scaled Schoenfeld residuals of events with
-    the rank of event time; a small p-value says the hazard ratio changes over time). info holds n and events.
+    With competing outcomes this is a cause-specific hazard: other outcomes are treated as censoring.
+    ``cluster`` names a column of group labels (e.g. the agreement) for cluster-robust standard errors, since
+    partners of one plurilateral negotiation share their dates. Returns (table, info). The table has one row
+    per covariate: hazard_ratio, ci_low, ci_high, p_value, and ph_pvalue, a check of proportional hazards
+    (correlation of the unscaled Schoenfeld residuals of events with the rank of event time; a small p-value
+    says the hazard ratio changes over time). info holds n, events and clusters.
     """
     from scipy import stats as sps
     from statsmodels.duration.hazard_regression import PHReg
 
-    data = df[[time, event] + covariates].dropna().astype(float)
+    kept = df[[time, event] + covariates].dropna().index
+    data = df.loc[kept, [time, event] + covariates].astype(float)
     if data[event].sum() < len(covariates) + 1:
         raise ValueError(f"too few events ({int(data[event].sum())}) for {len(covariates)} covariates")
     model = PHReg(data[time], data[covariates], status=data[event], ties="efron")
-    fit = model.fit()
+    groups = None if cluster is None else pd.factorize(df.loc[kept, cluster])[0]
+    fit = model.fit(groups=groups)
     ci = np.exp(fit.conf_int())
     table = pd.DataFrame({"covariate": covariates, "hazard_ratio": np.exp(fit.params), "ci_low": ci[:, 0],
                           "ci_high": ci[:, 1], "p_value": fit.pvalues})
@@ -128,4 +141,7 @@ def cox_table(df: pd.DataFrame, time: str, event: str, covariates: list[str]) ->
         ok = ~np.isnan(r)
         ph.append(sps.pearsonr(ranks[ok], r[ok]).pvalue if ok.sum() > 2 and np.std(r[ok]) > 0 else np.nan)
     table["ph_pvalue"] = ph
-    return table.reset_index(drop=True), {"n": int(len(data)), "events": int(data[event].sum())}
+    info = {"n": int(len(data)), "events": int(data[event].sum())}
+    if cluster is not None:
+        info["clusters"] = int(df.loc[kept, cluster].nunique())
+    return table.reset_index(drop=True), info
