@@ -148,11 +148,13 @@ def months_to_signing_bars(signed, claim_signing: float) -> plt.Figure:
     ax.axvline(90 / 30.4375, color=COLORS["pledge"], lw=1.2, ls=":")
     ax.annotate(f"{claim_signing:.0f}-month average", (claim_signing, len(order) - 0.6), xytext=(4, 0),
                 textcoords="offset points", color=COLORS["claim"], fontsize=8.5)
-    ax.annotate("90 days", (90 / 30.4375, 0), xytext=(4, 0), textcoords="offset points", color=COLORS["pledge"], fontsize=8.5)
+    ax.annotate("90 days", (90 / 30.4375, len(order) - 0.6), xytext=(-4, 0), textcoords="offset points", ha="right",
+                color=COLORS["pledge"], fontsize=8.5)
     ax.set_yticks(range(len(order)), labels, fontsize=7.5)
-    ax.set(xlabel="months from launch (first negotiating round) to signing", ylim=(-0.7, len(order) - 0.3))
+    ax.set(xlabel="months from launch (first negotiating round; the announcement where none is cited) to signing",
+           ylim=(-0.7, len(order) - 0.3))
     fastest = order.iloc[0]
-    ax.set_title(f"Fastest signing: {fastest['months_launch_to_signing']:.0f} months. No US deal came near 90 days")
+    ax.set_title(f"Fastest signing: {fastest['months_launch_to_signing']:.0f} months ({fastest['partner']}); none within 90 days")
     from matplotlib.patches import Patch
     ax.legend(handles=[Patch(color=COLORS["history"], label="free trade agreement"),
                        Patch(color=COLORS["accent"], label="limited / executive agreement or renegotiation")],
@@ -174,7 +176,7 @@ def negotiation_timeline(table, as_of: str, claim_signing: float, claim_implemen
         return pd.Timestamp(d) if d else None
 
     rows = table.assign(launch_ts=table["launch"].map(ts)).sort_values(["launch_ts", "negotiation_id"], ascending=[False, True])
-    fig, ax = plt.subplots(figsize=(11, max(6, 0.22 * len(rows))))
+    fig, ax = plt.subplots(figsize=(12, max(6, 0.22 * len(rows))))
     today = pd.Timestamp(as_of)
     for y, r in enumerate(rows.itertuples()):
         launch, signed, eif, ended = r.launch_ts, ts(r.signed), ts(r.entered_into_force), ts(r.ended)
@@ -193,8 +195,8 @@ def negotiation_timeline(table, as_of: str, claim_signing: float, claim_implemen
                 ax.plot(stop, y, "x", color=COLORS["failed"], ms=6, mew=1.8)
         for months in (claim_signing, claim_implementation):
             ax.plot(launch + pd.DateOffset(months=int(months)), y, "|", color=COLORS["claim"], ms=7, mew=1.2)
-    ax.set_yticks(range(len(rows)), [short_label(f"{p} – {a}", 38) for p, a in zip(rows["partner"], rows["agreement"])],
-                  fontsize=7)
+    ax.set_yticks(range(len(rows)), [short_label(f"{p} – {a}" if len(p) < 20 else a, 34)
+                                     for p, a in zip(rows["partner"], rows["agreement"])], fontsize=7)
     ax.set(xlabel="year", ylim=(-0.8, len(rows) - 0.2))
     from matplotlib.lines import Line2D
     ax.legend(handles=[
@@ -207,16 +209,20 @@ def negotiation_timeline(table, as_of: str, claim_signing: float, claim_implemen
     return fig
 
 
-def survival_curves(km, cif, horizon_months: float = 84) -> plt.Figure:
+def survival_curves(km, cif, horizon_months: float = 75) -> plt.Figure:
     """Left: Kaplan-Meier P(signed by t) with its band; right: cumulative incidence of signing and of ending unsigned."""
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.8), sharey=True)
     left.step(km["time"], 1 - km["survival"], where="post", color=COLORS["signed"], label="Kaplan–Meier: 1 − S(t)")
     left.fill_between(km["time"], 1 - km["upper"], 1 - km["lower"], step="post", color=COLORS["signed"], alpha=0.2,
                       label="95% interval")
     left.set(title="Ending unsigned treated as censoring", xlabel="months since launch", ylabel="probability")
+    from .survival import pointwise_ci
+
     for cause, color in (("signed", COLORS["signed"]), ("ended unsigned", COLORS["failed"])):
         part = cif[cif["cause"] == cause]
         right.step(part["time"], part["incidence"], where="post", color=color, label=f"{cause}")
+        low, high = pointwise_ci(1 - part["incidence"], part["se"])
+        right.fill_between(part["time"], 1 - high, 1 - low, step="post", color=color, alpha=0.15)
     right.set(title="Ending unsigned as a competing outcome", xlabel="months since launch")
     for ax in (left, right):
         ax.axvline(18, **CLAIM_STYLE)
@@ -269,7 +275,8 @@ def labelled_rate_path(path, labels: list[str], end) -> plt.Figure:
     ax.text(0.99, 0.97, key, transform=ax.transAxes, ha="right", va="top", multialignment="left", fontsize=7.8, color="0.2", linespacing=1.5,
             bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "0.8"})
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
-    ax.set(xlabel="date the rate took effect", ylabel="additional US tariff on Chinese goods, %")
+    ax.set(xlabel="date the rate took effect",
+           ylabel="additional US tariff on Chinese goods, %\n(IEEPA + Section 122; excl. Sections 232/301)")
     return fig
 
 

@@ -98,14 +98,16 @@ def incidence_by(table: pd.DataFrame, cause: str, horizon: float) -> float:
 
 
 def incidence_ci_by(table: pd.DataFrame, cause: str, horizon: float, z: float = 1.959964) -> tuple[float, float, float]:
-    """Cumulative incidence of ``cause`` at ``horizon`` with a 95% interval (estimate ± z·se, kept within [0, 1])."""
+    """Cumulative incidence of ``cause`` at ``horizon`` with a 95% interval on the log(-log) scale of 1 - F,
+    the same transform as the Kaplan-Meier band (``pointwise_ci``), so the two are comparable."""
     rows = table[(table["cause"] == cause) & (table["time"] <= horizon)]
     if rows.empty:
         raise ValueError(f"no cause named '{cause}'")
     inc, se = float(rows["incidence"].iloc[-1]), float(rows["se"].iloc[-1])
     if np.isnan(se):
         return inc, np.nan, np.nan
-    return inc, max(0.0, inc - z * se), min(1.0, inc + z * se)
+    low, high = pointwise_ci([1 - inc], [se], z)
+    return inc, float(1 - high[0]), float(1 - low[0])
 
 
 def cox_table(df: pd.DataFrame, time: str, event: str, covariates: list[str],
