@@ -220,6 +220,7 @@ CLAIMS = TableSpec(
             "unit": text_column(required=False),
             "claim_type": text_column(required=False),
             "article_url": text_column(required=False),
+            "source": text_column(),
             "notes": text_column(required=False),
         },
         strict=True,
