@@ -8,21 +8,18 @@ PY := $(VENV)/bin/python
 KERNEL := deal-clock
 ENV_STAMP := $(VENV)/.deal-clock-installed
 EXEC := reports/notebooks
-HELPERS := $(sort $(wildcard src/helpers/*.py)) scripts/run_notebook.py
-RAW := data/raw
-PROC := data/processed
-RUN = $(PY) scripts/run_notebook.py $< $@
 
-NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
-EXECUTED := $(patsubst notebooks/%,$(EXEC)/%,$(NOTEBOOKS))
-
-.PHONY: all setup test unit nbval lab clean help bench lock update-trade-data
+.PHONY: all status setup test unit nbval lint lab clean help bench lock update-trade-data
 .DEFAULT_GOAL := help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
-all: $(EXECUTED) ## run every notebook that is out of date (creates .venv first if missing)
+all: $(ENV_STAMP) ## run every notebook that is out of date (creates .venv first if missing)
+	$(PY) scripts/pipeline.py
+
+status: $(ENV_STAMP) ## say which notebooks `make all` would run, and why (runs nothing)
+	$(PY) scripts/pipeline.py --dry-run
 
 setup: $(ENV_STAMP) ## create .venv from requirements.lock and register the Jupyter kernel
 
@@ -33,41 +30,10 @@ $(ENV_STAMP): requirements.lock pyproject.toml
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (Deal Clock)" >/dev/null
 	@touch $@
 
-# --- the pipeline: what each notebook reads --------------------------------------------------
-$(EXEC)/01_clean_negotiations.ipynb: notebooks/01_clean_negotiations.ipynb $(RAW)/negotiations.csv \
-    $(RAW)/published_durations.csv $(RAW)/trade_promotion_authority.csv $(HELPERS) $(ENV_STAMP)
-	$(RUN)
-$(PROC)/negotiations.csv $(PROC)/published_durations.csv: $(EXEC)/01_clean_negotiations.ipynb ;
-
-$(EXEC)/02_clean_trade.ipynb: notebooks/02_clean_trade.ipynb $(RAW)/census_trade_by_partner.csv \
-    $(RAW)/tariff_actions.csv $(PROC)/negotiations.csv $(HELPERS) $(ENV_STAMP)
-	$(RUN)
-$(PROC)/trade_annual.csv $(PROC)/negotiation_trade_shares.csv: $(EXEC)/02_clean_trade.ipynb ;
-
-$(EXEC)/03_replicate_18_months.ipynb: notebooks/03_replicate_18_months.ipynb $(PROC)/negotiations.csv \
-    $(PROC)/published_durations.csv $(HELPERS) $(ENV_STAMP)
-	$(RUN)
-reports/tables/replication_summary.csv: $(EXEC)/03_replicate_18_months.ipynb ;
-
-$(EXEC)/04_survival.ipynb: notebooks/04_survival.ipynb $(PROC)/negotiations.csv \
-    $(PROC)/negotiation_trade_shares.csv $(HELPERS) $(ENV_STAMP)
-	$(RUN)
-reports/tables/survival_summary.csv: $(EXEC)/04_survival.ipynb ;
-
-$(EXEC)/05_deals_2025.ipynb: notebooks/05_deals_2025.ipynb $(RAW)/deals_2025_2026.csv $(RAW)/tariff_actions.csv \
-    $(PROC)/negotiations.csv $(PROC)/trade_annual.csv $(HELPERS) $(ENV_STAMP)
-	$(RUN)
-reports/tables/deals_scorecard.csv: $(EXEC)/05_deals_2025.ipynb ;
-
-$(EXEC)/06_claims_ledger.ipynb: notebooks/06_claims_ledger.ipynb $(RAW)/claims.csv $(RAW)/claim_facts.csv \
-    $(RAW)/tariff_actions.csv reports/tables/replication_summary.csv reports/tables/deals_scorecard.csv \
-    reports/tables/survival_summary.csv $(HELPERS) $(ENV_STAMP)
-	$(RUN)
-reports/tables/claims_ledger.csv: $(EXEC)/06_claims_ledger.ipynb ;
-
-$(EXEC)/07_report.ipynb: notebooks/07_report.ipynb $(filter-out $(EXEC)/07_report.ipynb,$(EXECUTED)) \
-    reports/tables/claims_ledger.csv $(HELPERS) $(ENV_STAMP)
-	$(RUN)
+# --- the pipeline ------------------------------------------------------------------------------
+# scripts/pipeline.py decides what is stale (content hashes of each notebook's source, params.yaml,
+# src/helpers and every file the notebook read last time), runs it, and publishes only if all succeed.
+# `make -n all` therefore shows the one command that runs; `make status` says which notebooks would run.
 
 # --- checks ---------------------------------------------------------------------------------
 test: all unit nbval ## the one test command: pipeline up to date, unit tests, nbval on the notebooks
@@ -93,5 +59,5 @@ lock: ## regenerate requirements.lock from pyproject.toml in a clean environment
 update-trade-data: $(ENV_STAMP) ## download the current Census country file and rebuild the raw trade table (needs internet)
 	$(PY) scripts/update_trade_data.py
 
-clean: ## remove executed notebooks (forces a full re-run); keeps .venv and the committed outputs
-	rm -rf $(EXEC)
+clean: ## forget what ran (the next `make all` re-runs every notebook); keeps .venv and the published outputs
+	rm -rf $(EXEC) build

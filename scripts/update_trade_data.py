@@ -18,7 +18,7 @@ from helpers import countries, paths, schemas, trade
 def partners_needed() -> list[str]:
     """Every country code in the negotiations and deals tables (bloc members included), every partner already
     in the trade table, the EU and the world."""
-    names = list(schemas.load_raw(schemas.NEGOTIATIONS)["partner"]) + list(schemas.load_raw(schemas.DEALS)["partner"])
+    names = list(schemas.load_raw(schemas.NEGOTIATIONS)["partner"]) + list(schemas.load_raw(schemas.DEAL_PARTNERS)["partner"])
     codes = {m for n in names for m in countries.members(countries.partner_code(n))}
     codes |= set(schemas.load_raw(schemas.CENSUS_TRADE)["partner_code"])
     return sorted(codes | {"EUU", "WLD"})

@@ -14,19 +14,21 @@ COLUMNS = list(NEGOTIATIONS.schema.columns)
 GOOD_ROWS = [
     {
         "negotiation_id": "us-testland-fta", "agreement": "US-Chile FTA", "partner": "Chile", "n_parties": "2",
-        "kind": "fta", "announced": "2000-11-29", "source_announced": "https://example.org/a",
+        "kind": "fta", "track": "congressional_fta", "source_track": "Public Law 108-77",
+        "announced": "2000-11-29", "notified_congress": "", "source_notified_congress": "", "source_announced": "https://example.org/a",
         "first_round": "2000-12-06", "source_first_round": "https://example.org/b",
         "concluded": "2002-12-11", "source_concluded": "https://example.org/c",
         "signed": "2003-06-06", "source_signed": "https://example.org/d",
         "entered_into_force": "2004-01-01", "source_entered_into_force": "https://example.org/e",
-        "ended": "", "source_ended": "", "status": "in_force", "notes": "",
+        "ended": "", "source_ended": "", "status": "in_force", "status_verified": "", "source_status_verified": "", "notes": "",
     },
     {
         "negotiation_id": "us-open-talks", "agreement": "US-Kenya FTA", "partner": "Kenya", "n_parties": "2",
-        "kind": "fta", "announced": "2020-02", "source_announced": "https://example.org/f",
+        "kind": "fta", "track": "congressional_fta", "source_track": "https://example.org/t",
+        "announced": "2020-02", "notified_congress": "", "source_notified_congress": "", "source_announced": "https://example.org/f",
         "first_round": "", "source_first_round": "", "concluded": "", "source_concluded": "",
         "signed": "", "source_signed": "", "entered_into_force": "", "source_entered_into_force": "",
-        "ended": "", "source_ended": "", "status": "ongoing", "notes": "",
+        "ended": "", "source_ended": "", "status": "ongoing", "status_verified": "", "source_status_verified": "", "notes": "",
     },
 ]
 

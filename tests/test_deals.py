@@ -1,53 +1,66 @@
+"""The 2025-26 deals: stages from typed documents, counts, coverage, the cohort on the survival clock."""
+
 import pandas as pd
 import pytest
 
-from helpers import deals
+from helpers import deals, io
 
 
-def table():
+def documents():
     return pd.DataFrame({
-        "partner": ["UK", "China", "China", "EU", "Thailand"],
-        "announced": ["2025-05-08", "2025-05-12", "2025-06-10", "2025-07-27", "2025-10-26"],
-        "form": ["framework", "joint statement", "framework", "leaders' statement", "framework"],
-        "framework_statement": ["2025-05-08", "2025-05-12", None, "2025-08-21", "2025-10-26"],
-        "signed_text": [None, None, None, None, None],
-        "us_implemented": ["2025-06-30", "2025-05-14", None, "2025-08-07", "2025-08-07"],
-        "status": ["replaced by Section 122 tariffs", "superseded", "superseded", "replaced by Section 122 tariffs",
-                   "replaced by Section 122 tariffs"],
-        "status_date": ["2026-02-24", "2025-08-11", "2025-08-11", "2026-02-24", "2026-02-24"],
+        "partner": ["UK", "UK", "China", "China", "EU", "EU", "EU", "Cambodia", "Cambodia"],
+        "date": ["2025-05-08", "2025-06-16", "2025-05-12", "2025-05-12", "2025-07-27", "2025-07-31", "2026-06-01",
+                 "2025-10-26", None],
+        "instrument": ["framework", "implementing_order", "joint_statement", "implementing_order", "announcement",
+                       "implementing_order", "implementing_order", "binding_agreement", "binding_agreement"],
+        "legal_basis": [None, "section_232", None, "IEEPA", None, "IEEPA", "section_232", None, None],
     })
 
 
-def test_partner_stages_take_the_first_date_per_stage():
-    s = deals.partner_stages(table()).set_index("partner")
-    assert s.loc["China", "announced"] == pd.Timestamp("2025-05-12")
-    assert s.loc["China", "implemented"] == pd.Timestamp("2025-05-14")
-    assert s.loc["EU", "framework_or_statement"] == pd.Timestamp("2025-08-21")  # a later written framework counts
-    assert s.loc["UK", "framework_or_statement"] == pd.Timestamp("2025-05-08")
+def test_document_stages_first_dates_and_legal_basis():
+    s = deals.document_stages(documents(), "2026-02-24").set_index("partner")
+    assert s.loc["UK", "announced"] == pd.Timestamp("2025-05-08") and pd.isna(s.loc["UK", "rate_ended"])  # 232: lasting
+    assert s.loc["China", "rate_ended"] == pd.Timestamp("2026-02-24") and pd.isna(s.loc["China", "resumed"])
+    assert s.loc["EU", "resumed"] == pd.Timestamp("2026-06-01")  # IEEPA lapsed, a 232 term came later
+    assert s.loc["Cambodia", "binding_agreement"] == pd.Timestamp("2025-10-26")  # the undated copy is ignored
+    assert pd.isna(s.loc["EU", "framework_or_statement"])  # an announcement is not a written text
 
 
-def test_an_order_before_the_deal_does_not_implement_it():
-    s = deals.partner_stages(table()).set_index("partner")
-    assert pd.isna(s.loc["Thailand", "implemented"])  # its rate was set on 2025-08-07, before the October deal
-    assert s.loc["EU", "implemented"] == pd.Timestamp("2025-08-07")
+def test_document_counts_in_effect_follows_legal_basis():
+    s = deals.document_stages(documents(), "2026-02-24")
+    c = deals.document_counts(s, "2025-04-02", "2026-07-01").set_index("date")
+    assert c.loc["2025-08-01", "in_effect"] == 3  # UK, China, EU
+    assert c.loc["2026-03-01", "in_effect"] == 1  # only the UK's Section 232 term
+    assert c.loc["2026-07-01", "in_effect"] == 2  # the EU's 232 term from June
+    assert c.loc["2026-07-01", "binding_agreement"] == 1
 
 
-def test_cumulative_counts_in_effect_and_pledge():
-    s = deals.partner_stages(table())
-    c = deals.cumulative_counts(s, "2025-04-02", "2026-03-31").set_index("date")
-    assert c.loc["2025-05-11", "announced"] == 1 and c.loc["2025-07-09", "announced"] == 2
-    assert c.loc["2025-12-31", "announced"] == 4 and c.loc["2025-12-31", "implemented"] == 3
-    assert c.loc["2025-12-31", "in_effect"] == 3 and c.loc["2026-03-31", "in_effect"] == 1  # China's truce still ran
-    early = deals.partner_stages(table(), rates_ended_on="2026-02-20").set_index("partner")
-    assert early.loc["UK", "rate_ended"] == pd.Timestamp("2026-02-20") and pd.isna(early.loc["China", "rate_ended"])
-    pledge = deals.pledge_line(pd.Series(pd.to_datetime(["2025-04-08", "2025-04-11", "2025-07-09", "2025-12-01"])), "2025-04-10")
+def test_pledge_line_and_coverage():
+    pledge = deals.pledge_line(pd.Series(pd.to_datetime(["2025-04-08", "2025-04-11", "2025-07-09", "2025-12-01"])), "2025-04-10", pledged=90)
     assert list(pledge) == [0, 1, 90, 90]
-
-
-def test_coverage_weights_and_missing_weight():
-    s = deals.partner_stages(table())
-    days = pd.Series(pd.to_datetime(["2025-05-01", "2025-05-20", "2025-09-01"]))
-    weights = {"UK": 10, "China": 40, "EU": 50, "Thailand": 0}
+    s = deals.document_stages(documents(), "2026-02-24")
+    days = pd.Series(pd.to_datetime(["2025-05-01", "2025-05-20", "2025-11-01"]))
+    weights = {"UK": 10, "China": 40, "EU": 50, "Cambodia": 0}
     assert list(deals.coverage(s, "announced", weights, 200, days)) == [0, 0.25, 0.5]
     with pytest.raises(KeyError, match="EU"):
-        deals.coverage(s, "announced", {"UK": 10, "China": 40, "Thailand": 0}, 200, days)
+        deals.coverage(s, "announced", {"UK": 10, "China": 40, "Cambodia": 0}, 200, days)
+
+
+def partners():
+    return pd.DataFrame({"partner": ["UK", "China", "EU", "Cambodia", "Chad", "Canada"],
+                         "talks_began": ["2025-03-18", "2025-05-10", None, None, None, "2025-04"],
+                         "outcome": ["framework_or_statement", "framework_or_statement", "announced_only",
+                                     "binding_agreement", "none", "talks_broken_off"],
+                         "status_verified": ["2026-07-21"] * 5 + ["2025-10-23"]})
+
+
+def test_cohort_frame_keeps_partners_without_a_deal_and_uses_the_pause():
+    f = deals.cohort_frame(partners(), documents(), "binding_agreement", "2025-04-10", "2026-08-21", 30.4375).set_index("unit_id")
+    assert len(f) == 6 and f.loc["Cambodia", "cause"] == 1 and f.loc["Chad", "cause"] == 0 and f.loc["Canada", "cause"] == 2
+    assert f.loc["Cambodia", "launch"] == "2025-04-10"  # no cited start: the pause
+    assert f.loc["Canada", "months_low"] < f.loc["Canada", "months_high"]  # month-only start: a range
+
+
+def test_a_document_partner_outside_the_cohort_names_its_line():
+    with pytest.raises(io.RawDataError, match=r"line 3.*'China' is not in"):
+        deals.check_cohort(partners().iloc[[0, 2, 3]], documents().iloc[[0, 2]].reset_index(drop=True))

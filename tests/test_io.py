@@ -46,9 +46,9 @@ def test_staged_writes_land_only_on_commit(tmp_path, monkeypatch):
     assert not target.exists()
     assert (stage / "data/processed/t.txt").read_text() == "held"
     monkeypatch.delenv(io.STAGE_ENV)
-    assert io.commit_stage(stage) == 1
+    assert io.commit_stage(stage) == ["data/processed/t.txt"]
     assert target.read_text() == "held"
-    assert io.commit_stage(stage) == 0  # unchanged bytes: nothing rewritten
+    assert io.commit_stage(stage) == []  # unchanged bytes: nothing rewritten
 
 
 def test_read_raw_csv_strips_and_keeps_empty_as_missing(tmp_path):

@@ -1,54 +1,65 @@
-"""A notebook run is a transaction: a failing notebook names itself and its cell, and changes no output."""
+"""The pipeline runner: one transaction per run, staleness from content hashes, nothing published on failure."""
 
+import json
 import subprocess
 import sys
 
 import nbformat
 import pytest
 
+from helpers import io
 from helpers.paths import PROCESSED, ROOT
 
-
-def notebook(path, cells):
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
-    nb.metadata["kernelspec"] = {"name": "deal-clock", "display_name": "Python (Deal Clock)", "language": "python"}
-    nbformat.write(nb, path)
-    return path
+sys.path.insert(0, str(ROOT / "scripts"))
+import pipeline  # noqa: E402
 
 
-def run(source, target):
-    return subprocess.run([sys.executable, str(ROOT / "scripts" / "run_notebook.py"), str(source), str(target)],
-                          capture_output=True, text=True, timeout=300)
+def test_why_stale_detects_changed_inputs(tmp_path, monkeypatch):
+    nb = "01_clean_negotiations.ipynb"
+    common = pipeline.common_hashes()
+    stamp = {"source": pipeline.sha(ROOT / "notebooks" / nb), "common": common,
+             "reads": {"data/raw/negotiations.csv": pipeline.sha(ROOT / "data/raw/negotiations.csv")}}
+    monkeypatch.setattr(pipeline, "EXECUTED", "tests")  # any existing folder stands in for the executed copies
+    monkeypatch.setattr(pipeline, "ROOT", ROOT)
+    (ROOT / "tests" / nb).write_text("{}")
+    try:
+        assert pipeline.why_stale(nb, stamp, common) is None
+        assert pipeline.why_stale(nb, None, common) == "never run here"
+        changed = dict(stamp, reads={"data/raw/negotiations.csv": "0" * 64})
+        assert pipeline.why_stale(nb, changed, common) == "data/raw/negotiations.csv changed"
+        assert pipeline.why_stale(nb, dict(stamp, source="x"), common) == "notebook changed"
+    finally:
+        (ROOT / "tests" / nb).unlink()
 
 
-@pytest.fixture
-def output():
-    path = PROCESSED / "_pipeline_test.txt"
-    path.unlink(missing_ok=True)
-    yield path
-    path.unlink(missing_ok=True)
+def test_writes_outside_a_run_go_to_scratch_never_to_published_paths(monkeypatch):
+    monkeypatch.delenv(io.STAGE_ENV, raising=False)
+    target = PROCESSED / "_pipeline_test.txt"
+    assert io.output_path(target) == ROOT / "build" / "scratch" / "data" / "processed" / "_pipeline_test.txt"
+    io.write_text(target, "exploring")
+    assert not target.exists()
+    (ROOT / "build" / "scratch" / "data" / "processed" / "_pipeline_test.txt").unlink()
 
 
-def test_failing_notebook_changes_nothing_and_names_its_cell(tmp_path, output):
-    output.write_text("previous good output\n")
-    source = notebook(tmp_path / "99_broken.ipynb", [
-        "from helpers.io import write_text\nfrom helpers.paths import PROCESSED",
-        "write_text(PROCESSED / '_pipeline_test.txt', 'half-written')",
-        "raise ValueError('bad input')",
-    ])
-    result = run(source, tmp_path / "out" / "99_broken.ipynb")
-    assert result.returncode == 1
-    assert "99_broken.ipynb - cell 2" in result.stderr and "ValueError: bad input" in result.stderr
-    assert output.read_text() == "previous good output\n"
-    assert not (tmp_path / "out" / "99_broken.ipynb").exists()
+def test_inside_a_run_reads_see_staged_copies_and_are_recorded(tmp_path, monkeypatch):
+    monkeypatch.setenv(io.STAGE_ENV, str(tmp_path))
+    monkeypatch.setenv(io.NOTEBOOK_ENV, "99_test.ipynb")
+    target = PROCESSED / "_pipeline_test.txt"
+    io.write_text(target, "staged")
+    assert io.input_path(target).read_text() == "staged" and not target.exists()
+    log = (tmp_path / io.READS_DIR / "99_test.ipynb.tsv").read_text()
+    assert log.startswith("data/processed/_pipeline_test.txt\t")
 
 
-def test_successful_notebook_commits_its_outputs(tmp_path, output):
-    source = notebook(tmp_path / "98_ok.ipynb", [
-        "from helpers.io import write_text\nfrom helpers.paths import PROCESSED",
-        "write_text(PROCESSED / '_pipeline_test.txt', 'new')",
-    ])
-    result = run(source, tmp_path / "out" / "98_ok.ipynb")
-    assert result.returncode == 0, result.stderr
-    assert output.read_text() == "new"
-    assert (tmp_path / "out" / "98_ok.ipynb").exists() and (tmp_path / "out" / "98_ok.html").exists()
+def test_clean_notebook_drops_run_specific_metadata():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])
+    nb.metadata["papermill"] = {"input_path": "/tmp/x", "output_path": "/tmp/y", "duration": 1.0, "parameters": {}}
+    nb.cells[0].metadata["execution"] = {"a": 1}
+    pipeline.clean_notebook(nb)
+    assert nb.metadata["papermill"] == {"parameters": {}} and "execution" not in nb.cells[0].metadata
+
+
+def test_dry_run_runs_nothing_and_says_why(tmp_path):
+    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "pipeline.py"), "--dry-run"],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and "01_clean_negotiations.ipynb:" in out.stdout

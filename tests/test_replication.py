@@ -43,10 +43,10 @@ def test_collapse_agreement():
 def test_sensitivity_samples_and_convention_scores():
     negs = pd.DataFrame([
         {**negotiation("a1", "A", "2003-01-27", "2004-05-28", "2006-03-01", announced="2002-01-16", partner="El Salvador"),
-         "kind": "fta", "months_launch_to_signing": 16.0, "months_launch_to_eif": 38.0,
+         "kind": "fta", "track": "congressional_fta", "months_launch_to_signing": 16.0, "months_launch_to_eif": 38.0,
          "months_launch_to_signing_exact": 16.0, "months_launch_to_eif_exact": 37.1},
         {**negotiation("a2", "A", "2004-01-12", "2004-08-05", "2007-03-01", announced="2003-08-04", partner="Dominican Republic"),
-         "kind": "fta", "months_launch_to_signing": 7.0, "months_launch_to_eif": 38.0,
+         "kind": "fta", "track": "congressional_fta", "months_launch_to_signing": 7.0, "months_launch_to_eif": 38.0,
          "months_launch_to_signing_exact": 6.8, "months_launch_to_eif_exact": 37.6},
     ])
     samples = replication.sensitivity_samples(negs, negs.iloc[:0], negs)

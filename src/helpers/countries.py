@@ -18,6 +18,11 @@ GROUP_PREFIXES: dict[str, str] = {
     "FTAA participants": "FTAA",
     "TiSA participants": "TISA",
     "IPEF partners": "IPEF",
+    "EGA participants": "EGA",
+    "ACTA negotiating parties": "ACTA",
+    "ITA expansion participants": "ITA",
+    "GPA parties": "GPA",
+    "JSI e-commerce participants": "JSIE",
 }
 WORLD = "WLD"
 

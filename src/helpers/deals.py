@@ -1,4 +1,5 @@
-"""The 2025-26 "deals": when each partner reached each stage, and cumulative counts against the pledge."""
+"""The 2025-26 "deals": when each partner reached each stage (from typed documents), counts against the pledge,
+import coverage, and the cohort on the historical survival clock."""
 
 from __future__ import annotations
 
@@ -6,69 +7,120 @@ import pandas as pd
 
 from .dates import surely_by
 
-STAGES = ["announced", "framework_or_statement", "signed_text", "implemented"]
-STAGE_LABELS = {
-    "announced": "announced in any form",
-    "framework_or_statement": "framework, joint statement or signed text",
-    "signed_text": "signed text",
-    "implemented": "put into effect by a US order (cumulative)",
-    "in_effect": "deal rate in effect",
-}
-FORMAL_FORMS = ("framework", "joint statement", "signed agreement")
-
-
-def partner_stages(deals: pd.DataFrame, rates_ended_on: str | None = None) -> pd.DataFrame:
-    """One row per partner: the first date it reached each stage (NaT where it never did), and when deal rates ended.
-
-    - announced: first announcement of a deal in any form (post, leaders' statement, ...);
-    - framework_or_statement: first written framework, joint statement or fact sheet (``framework_statement``),
-      or an announcement made in that form, or a signed text;
-    - signed_text: first signed text;
-    - implemented: first US order, dated on or after the deal's announcement, that put the deal into effect.
-      A rate already set by an earlier order (e.g. EO 14326 of 31 July 2025) does not implement a later deal;
-    - rate_ended: when the deal's rate stopped applying, for deals whose status is 'replaced ...' or
-      'invalidated ...': ``rates_ended_on`` if given (the day the IEEPA tariffs stopped being collected),
-      else the row's ``status_date``; NaT for deals still in effect.
-    A date known only to the month counts from the last day of that month (``dates.surely_by``).
-    """
-    d = deals.copy()
-    for c in ["announced", "framework_statement", "signed_text", "us_implemented", "status_date"]:
-        d[c] = pd.to_datetime(d[c].map(surely_by))
-    d["formal"] = d["announced"].where(d["form"].isin(FORMAL_FORMS))
-    d["formal"] = d[["formal", "framework_statement", "signed_text"]].min(axis=1)
-    d["implemented"] = d["us_implemented"].where(d["us_implemented"] >= d["announced"])
-    ended = d["status"].str.contains("replaced|invalidated", case=False, na=False)
-    end_day = pd.Timestamp(rates_ended_on) if rates_ended_on else d["status_date"]
-    d["rate_ended"] = pd.Series(end_day, index=d.index).where(ended & d["implemented"].notna())
-    out = d.groupby("partner").agg(announced=("announced", "min"), framework_or_statement=("formal", "min"),
-                                   signed_text=("signed_text", "min"), implemented=("implemented", "min"),
-                                   rate_ended=("rate_ended", "max"))
-    # A partner with an implemented deal whose status is still current (not ended, superseded or lapsed) has no end.
-    closed = d["status"].str.contains("replaced|invalidated|superseded|lapsed", case=False, na=False)
-    still = d[d["implemented"].notna() & ~closed].groupby("partner").size()
-    out.loc[out.index.isin(still.index), "rate_ended"] = pd.NaT
-    return out.reset_index()
-
-
-def cumulative_counts(stages: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
-    """Daily count of partners that had reached each stage, from ``start`` to ``end`` inclusive.
-
-    Also ``in_effect``: partners whose deal was implemented and whose deal rate had not yet ended.
-    """
-    days = pd.date_range(start, end, freq="D")
-    out = pd.DataFrame({"date": days})
-    for s in STAGES:
-        dates = stages[s].dropna().sort_values().to_numpy()
-        out[s] = dates.searchsorted(days.to_numpy(), side="right")
-    ended = stages["rate_ended"].dropna().sort_values().to_numpy()
-    out["in_effect"] = out["implemented"] - ended.searchsorted(days.to_numpy(), side="right")
-    return out
-
-
-def pledge_line(days: pd.Series, pledge_start: str, pledged: int = 90, per_day: float = 1.0) -> pd.Series:
+def pledge_line(days: pd.Series, pledge_start: str, pledged: int, per_day: float = 1.0) -> pd.Series:
     """Deals promised by each day: one for each full day since ``pledge_start`` (day 0), up to ``pledged``."""
     elapsed = (pd.to_datetime(days) - pd.Timestamp(pledge_start)).dt.days
     return (elapsed.clip(lower=0) * per_day).clip(upper=pledged)
+
+
+# --- From the typed deal documents (data/raw/deal_documents_2025_2026.csv) -----------------------------
+
+DOCUMENT_STAGES = {
+    "announced": ("announcement", "joint_statement", "framework", "nonbinding_memorandum", "binding_agreement"),
+    "framework_or_statement": ("joint_statement", "framework", "nonbinding_memorandum", "binding_agreement"),
+    "binding_agreement": ("binding_agreement",),
+    "implemented": ("implementing_order",),
+}
+DOCUMENT_STAGE_LABELS = {
+    "announced": "any announced deal", "framework_or_statement": "written framework, statement or memorandum",
+    "binding_agreement": "signed binding agreement", "implemented": "US implementing order (cumulative)",
+    "in_effect": "an implemented term still in effect",
+}
+
+
+def _first(docs: pd.DataFrame, instruments) -> pd.Series:
+    sel = docs[docs["instrument"].isin(instruments)]
+    return sel.groupby("partner")["when"].min()
+
+
+def document_stages(documents: pd.DataFrame, ieepa_end: str) -> pd.DataFrame:
+    """One row per partner: the first date it reached each stage (NaT where never), from its typed documents.
+
+    An implementing order counts only on or after the partner's first announcement (an earlier order set a rate
+    before any deal). ``rate_ended``: the day IEEPA duties stopped (``ieepa_end``) for a partner whose orders issued
+    before then all rested on IEEPA and that had no later non-IEEPA order; NaT while any implemented term (Section
+    232, 301, an agreement) is still in effect. Undated documents are left out. Month-only dates count from the
+    month's last day.
+    """
+    docs = documents.dropna(subset=["date"]).copy()
+    docs["when"] = pd.to_datetime(docs["date"].map(surely_by))
+    out = pd.DataFrame({stage: _first(docs, inst) for stage, inst in DOCUMENT_STAGES.items()})
+    orders = docs[docs["instrument"] == "implementing_order"].join(out["announced"], on="partner")
+    orders = orders[orders["when"] >= orders["announced"]]
+    out["implemented"] = orders.groupby("partner")["when"].min()
+    end = pd.Timestamp(ieepa_end)
+    lasting = orders[(orders["legal_basis"] != "IEEPA")].groupby("partner")["when"].min()
+    ieepa_only = orders[orders["legal_basis"] == "IEEPA"].groupby("partner")["when"].min()
+    out["rate_ended"], out["resumed"] = pd.NaT, pd.NaT
+    for partner in ieepa_only.index:
+        first_lasting = lasting.get(partner)
+        if first_lasting is None or first_lasting > end:
+            out.loc[partner, "rate_ended"] = end  # only IEEPA terms until the ruling: they lapsed
+            if first_lasting is not None:
+                out.loc[partner, "resumed"] = first_lasting  # a lasting term came later
+    return out.reset_index(names="partner")
+
+
+def document_counts(stages: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
+    """Daily count of partners at each document stage, and ``in_effect`` (implemented, not ended, or resumed)."""
+    days = pd.date_range(start, end, freq="D")
+    out = pd.DataFrame({"date": days})
+    for stage in DOCUMENT_STAGES:
+        dates = stages[stage].dropna().sort_values().to_numpy()
+        out[stage] = dates.searchsorted(days.to_numpy(), side="right")
+    ended = stages["rate_ended"].dropna().sort_values().to_numpy()
+    resumed = stages["resumed"].dropna().sort_values().to_numpy()
+    out["in_effect"] = (out["implemented"] - ended.searchsorted(days.to_numpy(), side="right")
+                        + resumed.searchsorted(days.to_numpy(), side="right"))
+    return out
+
+
+def check_cohort(partners: pd.DataFrame, documents: pd.DataFrame, path: str = "data/raw/deal_documents_2025_2026.csv") -> None:
+    """Every partner named in a deal document must be in the cohort table; raises ``RawDataError`` naming the lines."""
+    from .io import Problem, RawDataError, line_of
+
+    known = set(partners["partner"])
+    problems = [Problem(line_of(i), "partner", f"'{p}' is not in data/raw/deal_partners_2025.csv (the cohort)")
+                for i, p in documents["partner"].items() if p not in known]
+    if problems:
+        raise RawDataError(path, problems)
+
+
+def cohort_frame(partners: pd.DataFrame, documents: pd.DataFrame, stage: str, pause_start: str, as_of: str,
+                 days_per_month: float) -> pd.DataFrame:
+    """Survival frame of the 2025-26 cohort on the historical clock: one row per partner (the EU once).
+
+    Origin: when talks began (cited), or the pause (``pause_start``) where no start is cited. Event (cause 1): the
+    first document of ``stage`` (see ``DOCUMENT_STAGES``). Talks broken off (cause 2) end at ``status_verified``.
+    Others are censored at ``status_verified`` (never after ``as_of``). Same columns as
+    ``negotiations.survival_frame``: unit_id, track ('2025-26 cohort'), months, months_low, months_high, cause.
+    """
+    from .dates import parse_partial_date
+    from .negotiations import _bounds
+
+    docs = documents.dropna(subset=["date"])
+    docs = docs[docs["instrument"].isin(DOCUMENT_STAGES[stage])]
+    first = docs.groupby("partner")["date"].min()
+    limit = pd.Timestamp(as_of)
+    rows = []
+    for _, p in partners.iterrows():
+        start = parse_partial_date(p["talks_began"] if isinstance(p["talks_began"], str) else pause_start)
+        done = parse_partial_date(first[p["partner"]]) if p["partner"] in first.index else None
+        verified = parse_partial_date(p["status_verified"])
+        if done is not None and pd.Timestamp(_bounds(done)[0]) <= limit:
+            cause, stop = 1, done
+        elif p["outcome"] == "talks_broken_off":
+            cause, stop = 2, verified
+        else:
+            cause, stop = 0, verified if pd.Timestamp(_bounds(verified)[0]) <= limit else parse_partial_date(as_of)
+        (s_lo, s_hi), (e_lo, e_hi) = _bounds(start), _bounds(stop)
+        mid = ((e_lo - s_lo).days + (e_hi - s_hi).days) / 2
+        rows.append({"unit_id": p["partner"], "agreement": p["partner"], "track": "2025-26 cohort",
+                     "launch": str(start), "stop": str(stop), "cause": cause,
+                     "months": max(mid, 0) / days_per_month,
+                     "months_low": max((e_lo - s_hi).days, 0) / days_per_month,
+                     "months_high": max((e_hi - s_lo).days, 0) / days_per_month})
+    return pd.DataFrame(rows)
 
 
 def coverage(stages: pd.DataFrame, stage: str, weights: dict[str, float], total: float,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ import pandas as pd
 from . import paths
 from .paths import relative
 
-# When set (by scripts/run_notebook.py), outputs are written under this folder and moved into the
+# When set (by scripts/pipeline.py), outputs are written under this folder and moved into the
 # repository only after the whole notebook has run: a failed run leaves earlier outputs intact.
 STAGE_ENV = "DEAL_CLOCK_STAGE_DIR"
 
@@ -56,6 +57,7 @@ def read_raw_csv(path: Path | str, required: list[str] | None = None) -> pd.Data
     Raises ``RawDataError`` for a missing or empty file, a file that is not CSV, or missing ``required`` columns.
     """
     path = Path(path)
+    record_read(path)
     if not path.is_file():
         raise RawDataError(path, [Problem(None, None, "file not found")])
     if path.stat().st_size == 0:
@@ -73,16 +75,67 @@ def read_raw_csv(path: Path | str, required: list[str] | None = None) -> pd.Data
     return df
 
 
-def write_bytes(path: Path | str, data: bytes) -> bool:
-    """Write ``data`` to ``path`` atomically (temp file then rename); skip if the file already holds these bytes.
+SCRATCH = "build/scratch"  # where writes go outside a pipeline run (gitignored)
 
-    Returns True when the file was (re)written. An unchanged file keeps its timestamp, so make does not
-    re-run notebooks downstream of an identical output.
+
+def output_path(path: Path | str) -> Path:
+    """Where a write of ``path`` (a file inside the repository) lands.
+
+    Inside a pipeline run (``STAGE_ENV`` set by scripts/pipeline.py): in the run's staging folder, published
+    only when every notebook of the run succeeds. Anywhere else (a notebook opened in JupyterLab, nbval,
+    a test): under ``build/scratch/``, so exploring never changes a published output.
     """
     path = Path(path)
+    try:
+        Path(path).resolve().relative_to(paths.ROOT)
+    except ValueError:
+        return path  # outside the repository (a test's temporary folder): written where asked
     stage = os.environ.get(STAGE_ENV)
-    if stage:  # inside a pipeline run: hold the file until the whole notebook succeeds
-        path = Path(stage) / relative(path)
+    if stage:
+        return Path(stage) / relative(path)
+    return paths.ROOT / SCRATCH / relative(path)
+
+
+READS_DIR = ".reads"  # inside the stage: what each notebook read, for the runner's staleness check
+NOTEBOOK_ENV = "DEAL_CLOCK_NOTEBOOK"
+
+
+def record_read(path: Path | str, where: Path | str | None = None) -> None:
+    """Inside a pipeline run, note that the running notebook read ``path`` (with the hash of what it saw)."""
+    stage, notebook = os.environ.get(STAGE_ENV), os.environ.get(NOTEBOOK_ENV)
+    if not (stage and notebook):
+        return
+    where = Path(where or path)
+    digest = hashlib.sha256(where.read_bytes()).hexdigest() if where.is_file() else "missing"
+    log = Path(stage) / READS_DIR / f"{notebook}.tsv"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "a", encoding="utf-8") as fh:
+        fh.write(f"{relative(path)}\t{digest}\n")
+
+
+def input_path(path: Path | str) -> Path:
+    """Where to read ``path`` from: the run's staged copy if an earlier notebook of this run wrote it, else ``path``.
+
+    Inside a pipeline run the read is recorded, so the runner re-runs the notebook when that input changes.
+    """
+    path = Path(path)
+    where = path
+    stage = os.environ.get(STAGE_ENV)
+    if stage:
+        staged = Path(stage) / relative(path)
+        if staged.is_file():
+            where = staged
+        record_read(path, where)
+    return where
+
+
+def atomic_write(path: Path | str, data: bytes) -> bool:
+    """Write ``data`` to exactly ``path`` (temp file then rename); skip if the file already holds these bytes.
+
+    Returns True when the file was (re)written. An unchanged file keeps its timestamp. Only the pipeline's
+    publish step calls this on published paths; notebooks write through ``write_bytes``.
+    """
+    path = Path(path)
     if path.is_file() and path.read_bytes() == data:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -97,16 +150,31 @@ def write_bytes(path: Path | str, data: bytes) -> bool:
     return True
 
 
-def commit_stage(stage: Path | str, exclude: set[str] = frozenset()) -> int:
-    """Move every file staged under ``stage`` to its place in the repository (see ``STAGE_ENV``).
+def write_bytes(path: Path | str, data: bytes) -> bool:
+    """Write an output atomically to where it belongs now (see ``output_path``); True if its bytes changed."""
+    return atomic_write(output_path(path), data)
 
-    Files whose bytes are unchanged are left alone. Returns how many files changed.
+
+def commit_stage(stage: Path | str, exclude: set[str] = frozenset()) -> list[str]:
+    """Publish every file staged under ``stage`` to its place in the repository (see ``STAGE_ENV``).
+
+    Files whose bytes are unchanged are left alone. Returns the repository-relative paths that changed.
     """
     stage = Path(stage)
-    changed = 0
+    changed = []
     for staged in sorted(p for p in stage.rglob("*") if p.is_file() and p.name not in exclude):
-        changed += write_bytes(paths.ROOT / staged.relative_to(stage), staged.read_bytes())
+        rel = staged.relative_to(stage)
+        if atomic_write(paths.ROOT / rel, staged.read_bytes()):
+            changed.append(rel.as_posix())
     return changed
+
+
+def read_output_csv(path: Path | str, **kwargs) -> pd.DataFrame:
+    """Read a table an earlier notebook wrote (``data/processed/``, ``reports/tables/``), from this run's copy if any."""
+    where = input_path(path)
+    if not where.is_file():
+        raise FileNotFoundError(f"{relative(path)} does not exist yet: run `make all` (the notebook that writes it)")
+    return pd.read_csv(where, **kwargs)
 
 
 def write_text(path: Path | str, text: str) -> bool:

@@ -9,11 +9,20 @@ import numpy as np
 import pandas as pd
 
 from .countries import UnknownCountryError, is_bloc, partner_code
-from .dates import PartialDate, exact_months_between, months_between, parse_partial_date
+from .dates import PartialDate, exact_months_between, is_before, months_between, parse_partial_date
 from .io import Problem, RawDataError, line_of
 from .schemas import NEGOTIATION_DATES, NEGOTIATIONS, PROCESSED_NEGOTIATIONS
 
-LAUNCH_DEFINITIONS = ("first_round", "announced")
+LAUNCH_DEFINITIONS = ("first_round", "notified_congress", "announced")
+SUCCESS_DEFINITIONS = ("signed", "entered_into_force")
+# Where the chosen launch date does not exist (an executive agreement has no notice to Congress; some talks
+# have no cited first round), the next date in this order stands in, and `launch_from` says so.
+LAUNCH_FALLBACK = {
+    "first_round": ("first_round", "announced", "notified_congress"),
+    "notified_congress": ("notified_congress", "announced", "first_round"),
+    "announced": ("announced", "notified_congress", "first_round"),
+}
+UNIT_DATES = ("announced", "notified_congress", "first_round", "concluded", "signed", "entered_into_force")
 
 
 def _months(start: PartialDate | None, end: PartialDate | None) -> tuple[float, float, str]:
@@ -29,11 +38,11 @@ def launch_of(row: pd.Series, launch_definition: str) -> tuple[PartialDate | Non
     """The launch date under a definition, falling back on the other definition (and saying so)."""
     if launch_definition not in LAUNCH_DEFINITIONS:
         raise ValueError(f"launch_definition must be one of {LAUNCH_DEFINITIONS}, not '{launch_definition}'")
-    other = "announced" if launch_definition == "first_round" else "first_round"
-    chosen = parse_partial_date(row.get(launch_definition))
-    if chosen is not None:
-        return chosen, launch_definition
-    return parse_partial_date(row.get(other)), other
+    for column in LAUNCH_FALLBACK[launch_definition]:
+        value = row.get(column)
+        if isinstance(value, str) and value:
+            return parse_partial_date(value), column
+    return None, launch_definition
 
 
 def in_windows(day: PartialDate | None, windows: pd.DataFrame) -> bool | None:
@@ -141,3 +150,123 @@ def analysis_table(raw: pd.DataFrame, as_of: str, launch_definition: str = "firs
         result[c] = pd.to_numeric(result[c]).astype("Int64")
     result = result.sort_values("negotiation_id", kind="mergesort").reset_index(drop=True)
     return PROCESSED_NEGOTIATIONS.validate(result)
+
+
+def _earliest(values) -> str | None:
+    parsed = [parse_partial_date(v) for v in values if isinstance(v, str) and v]
+    if not parsed:
+        return None
+    best = parsed[0]
+    for d in parsed[1:]:
+        if is_before(d, best):
+            best = d
+    return str(best)
+
+
+def _latest(values) -> str | None:
+    parsed = [parse_partial_date(v) for v in values if isinstance(v, str) and v]
+    if not parsed:
+        return None
+    best = parsed[0]
+    for d in parsed[1:]:
+        if is_before(best, d):
+            best = d
+    return str(best)
+
+
+def agreement_units(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per unit of analysis: each agreement (the US-side negotiation) once, each accession once.
+
+    The rows of an agreement other than its accessions are collapsed: the earliest date of each milestone
+    (announcement, notice to Congress, first round, conclusion, signing, entry into force: when the US
+    side reached it), the latest ``ended`` and ``status_verified``, and the best status reached. Accession
+    rows (a partner that joined talks already under way) stay separate units of track 'accession'.
+    Raises ``ValueError`` when the rows of one agreement disagree on the track.
+    """
+    units = []
+    for agreement, rows in table.groupby("agreement", sort=True):
+        core = rows[rows["track"] != "accession"]
+        if len(core):
+            tracks = core["track"].unique()
+            if len(tracks) > 1:
+                raise ValueError(f"agreement '{agreement}' has rows on different tracks: {sorted(tracks)}")
+            unit = {"unit_id": agreement, "agreement": agreement, "track": tracks[0], "n_rows": len(core),
+                    "partners": "; ".join(core["partner"]), "n_parties": int(core["n_parties"].max())}
+            for c in UNIT_DATES:
+                unit[c] = _earliest(core[c])
+            ended_rows = core[core["signed"].isna()] if core["signed"].isna().all() else core
+            unit["ended"] = _latest(ended_rows["ended"]) if core["signed"].isna().all() else _earliest(core["ended"])
+            unit["status_verified"] = _latest(core["status_verified"]) if "status_verified" in core else None
+            order = ["in_force", "signed_not_in_force", "superseded", "ongoing", "suspended", "abandoned"]
+            statuses = [s for s in order if s in set(core["status"])]
+            unit["status"] = statuses[0]
+            units.append(unit)
+        for _, row in rows[rows["track"] == "accession"].iterrows():
+            unit = {"unit_id": row["negotiation_id"], "agreement": agreement, "track": "accession", "n_rows": 1,
+                    "partners": row["partner"], "n_parties": int(row["n_parties"])}
+            for c in (*UNIT_DATES, "ended", "status_verified", "status"):
+                unit[c] = row.get(c) if isinstance(row.get(c), str) and row.get(c) else None
+            units.append(unit)
+    return pd.DataFrame(units).sort_values("unit_id", kind="mergesort").reset_index(drop=True)
+
+
+def _bounds(d: PartialDate) -> tuple[date, date]:
+    """First and last possible day of a (possibly month-only) date."""
+    import calendar
+
+    if d.day is not None:
+        day = d.as_date()
+        return day, day
+    last = calendar.monthrange(d.year, d.month)[1]
+    return date(d.year, d.month, 1), date(d.year, d.month, last)
+
+
+def survival_frame(units: pd.DataFrame, launch: str, success: str, as_of: str,
+                   days_per_month: float) -> pd.DataFrame:
+    """Time from launch to success for each unit (row of ``units`` or of the processed table), in months.
+
+    ``cause``: 1 success (signed, or in force), 2 ended without success (abandoned, suspended, withdrawn,
+    superseded before success), 0 censored at the last date its status was verified (``status_verified``, or
+    ``as_of`` where none is given; never later than ``as_of``). ``months`` is exact days / ``days_per_month`` where
+    both dates are known to the day and calendar months otherwise; ``months_low`` / ``months_high`` put every
+    month-only date at the first and last day of its month (the range a threshold answer must respect).
+    Units with no launch date under any definition, or an outcome without a date, are dropped (``dropped`` attr).
+    """
+    if success not in SUCCESS_DEFINITIONS:
+        raise ValueError(f"success must be one of {SUCCESS_DEFINITIONS}, not '{success}'")
+    limit = parse_partial_date(as_of)
+    rows, dropped = [], []
+    id_col = "unit_id" if "unit_id" in units else "negotiation_id"
+    for _, u in units.iterrows():
+        start, start_from = launch_of(u, launch)
+        if start is None or is_before(limit, start):
+            dropped.append((u[id_col], "launched after as_of" if start else "no launch date"))
+            continue
+        done = parse_partial_date(u.get(success)) if isinstance(u.get(success), str) else None
+        ended = parse_partial_date(u.get("ended")) if isinstance(u.get("ended"), str) else None
+        verified = parse_partial_date(u.get("status_verified")) if isinstance(u.get("status_verified"), str) else None
+        if done is not None and not is_before(limit, done):
+            cause, stop = 1, done
+        elif ended is not None and not is_before(limit, ended):
+            cause, stop = 2, ended
+        elif u.get("status") in ("abandoned", "suspended", "superseded"):
+            dropped.append((u[id_col], "ended without a dated end"))
+            continue
+        else:
+            cause = 0
+            stop = verified if verified is not None and is_before(verified, limit) else limit
+        if is_before(stop, start):
+            stop = start  # verified before launch: no time at risk observed
+        (s_lo, s_hi), (e_lo, e_hi) = _bounds(start), _bounds(stop)
+        exact = exact_months_between(start, stop)
+        cal = months_between(start, stop)
+        rows.append({
+            id_col: u[id_col], "agreement": u["agreement"], "track": u["track"], "launch": str(start),
+            "launch_from": start_from, "stop": str(stop), "cause": cause,
+            "months": exact if not np.isnan(exact) else cal,
+            "months_low": max((e_lo - s_hi).days, 0) / days_per_month,
+            "months_high": (e_hi - s_lo).days / days_per_month,
+        })
+    frame = pd.DataFrame(rows)
+    frame.attrs["dropped"] = dropped
+    return frame

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import matplotlib
 import matplotlib.pyplot as plt
+import numpy as np
 import seaborn as sns
 
 from . import paths
@@ -137,7 +138,7 @@ def replication_dumbbell(rebuilt, claim_signing: float, claim_implementation: fl
     return fig
 
 
-def months_to_signing_bars(signed, claim_signing: float) -> plt.Figure:
+def months_to_signing_bars(signed, claim_signing: float, pledge_days: float, days_per_month: float) -> plt.Figure:
     """Every signed US negotiation: calendar months from launch to signing, against the claim and 90 days."""
     order = signed.sort_values("months_launch_to_signing")
     labels = [short_label(p if a in (p, f"US-{p} FTA") else f"{p} ({a})", 32) for p, a in zip(order["partner"], order["agreement"])]
@@ -145,10 +146,10 @@ def months_to_signing_bars(signed, claim_signing: float) -> plt.Figure:
     fig, ax = plt.subplots(figsize=(11, max(5, 0.24 * len(order))))
     ax.barh(range(len(order)), order["months_launch_to_signing"], color=colors)
     ax.axvline(claim_signing, **CLAIM_STYLE)
-    ax.axvline(90 / 30.4375, color=COLORS["pledge"], lw=1.2, ls=":")
+    ax.axvline(pledge_days / days_per_month, color=COLORS["pledge"], lw=1.2, ls=":")
     ax.annotate(f"{claim_signing:.0f}-month average", (claim_signing, len(order) - 0.6), xytext=(4, 0),
                 textcoords="offset points", color=COLORS["claim"], fontsize=8.5)
-    ax.annotate("90 days", (90 / 30.4375, len(order) - 0.6), xytext=(-4, 0), textcoords="offset points", ha="right",
+    ax.annotate(f"{pledge_days:g} days", (pledge_days / days_per_month, len(order) - 0.6), xytext=(-4, 0), textcoords="offset points", ha="right",
                 color=COLORS["pledge"], fontsize=8.5)
     ax.set_yticks(range(len(order)), labels, fontsize=7.5)
     ax.set(xlabel="months from launch (first negotiating round; the announcement where none is cited) to signing",
@@ -165,7 +166,7 @@ def months_to_signing_bars(signed, claim_signing: float) -> plt.Figure:
 def negotiation_timeline(table, as_of: str, claim_signing: float, claim_implementation: float) -> plt.Figure:
     """Every negotiation as a line from launch: to signing, on to entry into force, or to its end (x) or today.
 
-    Ticks mark where each negotiation would stand at 18 and 45 months after launch.
+    Ticks mark where each negotiation would stand at the claimed months to signing and to implementation.
     """
     import pandas as pd
 
@@ -204,12 +205,46 @@ def negotiation_timeline(table, as_of: str, claim_signing: float, claim_implemen
         Line2D([], [], color=COLORS["in_force"], lw=1.6, marker="o", ms=3.5, label="signing to entry into force"),
         Line2D([], [], color=COLORS["failed"], lw=3, marker="x", label="never signed: ended"),
         Line2D([], [], color=COLORS["open"], lw=3, label="open, or signed and not in force"),
-        Line2D([], [], color=COLORS["claim"], lw=0, marker="|", ms=8, label="18 and 45 months after launch"),
+        Line2D([], [], color=COLORS["claim"], lw=0, marker="|", ms=8, label=f"{claim_signing:g} and {claim_implementation:g} months after launch"),
     ], loc="lower left", fontsize=7.5)
     return fig
 
 
-def survival_curves(km, cif, horizon_months: float = 75) -> plt.Figure:
+def draw_marks(ax: plt.Axes, marks: dict[str, float], label: bool = False) -> None:
+    """Vertical reference lines: the first mark dotted (the pledge), the others dashed (the claim), optional labels."""
+    for i, (name, months) in enumerate(marks.items()):
+        style = {"color": COLORS["pledge"], "lw": 1.2, "ls": ":"} if i == 0 else CLAIM_STYLE
+        ax.axvline(months, **style)
+        if label:
+            ax.annotate(name, (months, 0.02), xytext=(3, 0), textcoords="offset points", fontsize=7.5,
+                        color=COLORS["claim"], va="bottom", rotation=90, xycoords=("data", "axes fraction"))
+
+
+CLASS_COLORS = {"all agreements": "0.25", "congressional FTAs": PALETTE[0], "executive / limited": PALETTE[2],
+                "renegotiations": PALETTE[4], "2025–26 partners": PALETTE[3], "accessions": PALETTE[7]}
+
+
+def incidence_panels(panels: dict, marks: dict[str, float], horizon_months: float = 72,
+                     ylabel: str = "share of agreements signed") -> plt.Figure:
+    """Small multiples of cumulative-incidence step curves: ``panels`` maps a panel title to
+    {curve label: (times, incidence, n)}; ``marks`` are reference lines (label -> months)."""
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.1 * len(panels) + 0.6, 4.6), sharey=True, squeeze=False)
+    for ax, (title, curves) in zip(axes[0], panels.items()):
+        for k, (label, (times, inc, n)) in enumerate(curves.items()):
+            x = np.r_[0.0, np.asarray(times, dtype=float), horizon_months]
+            y = np.r_[0.0, np.asarray(inc, dtype=float), inc[-1] if len(inc) else 0.0]
+            ax.step(x, y, where="post", lw=2 if label != "all agreements" else 1.4,
+                    color=CLASS_COLORS.get(label, PALETTE[(k + 5) % len(PALETTE)]), label=f"{label} (n = {n})",
+                    ls="-" if label != "all agreements" else "--")
+        ax.legend(loc="upper left", fontsize=7.5)
+        draw_marks(ax, marks, label=ax is axes[0][0])
+        ax.set(title=title, xlabel="months since launch", xlim=(0, horizon_months), ylim=(0, 1))
+        ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+    axes[0][0].set_ylabel(ylabel)
+    return fig
+
+
+def survival_curves(km, cif, marks: dict[str, float], horizon_months: float = 75) -> plt.Figure:
     """Left: Kaplan-Meier P(signed by t) with its band; right: cumulative incidence of signing and of ending unsigned."""
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.8), sharey=True)
     left.step(km["time"], 1 - km["survival"], where="post", color=COLORS["signed"], label="Kaplan–Meier: 1 − S(t)")
@@ -225,8 +260,7 @@ def survival_curves(km, cif, horizon_months: float = 75) -> plt.Figure:
         right.fill_between(part["time"], 1 - high, 1 - low, step="post", color=color, alpha=0.15)
     right.set(title="Ending unsigned as a competing outcome", xlabel="months since launch")
     for ax in (left, right):
-        ax.axvline(18, **CLAIM_STYLE)
-        ax.axvline(90 / 30.4375, color=COLORS["pledge"], lw=1.2, ls=":")
+        draw_marks(ax, marks)
         ax.set_xlim(0, horizon_months)
         ax.set_ylim(0, 1)
         ax.legend(loc="upper left", fontsize=8)
@@ -235,7 +269,10 @@ def survival_curves(km, cif, horizon_months: float = 75) -> plt.Figure:
 
 def scorecard(counts, pledge, coverage=None, milestones=None) -> plt.Figure:
     """Cumulative 2025-26 deals by stage against the pledge line; optional lower panel: share of imports covered."""
-    from .deals import STAGE_LABELS, STAGES
+    from .deals import DOCUMENT_STAGE_LABELS as STAGE_LABELS
+    from .deals import DOCUMENT_STAGES
+
+    STAGES = list(DOCUMENT_STAGES)
 
     rows = 2 if coverage is not None else 1
     fig, axes = plt.subplots(rows, 1, figsize=(10, 6.6 if rows == 2 else 4.8), sharex=True,

@@ -16,7 +16,7 @@ PUBLISHED_PARTNERS = {
     "Morocco": "us-morocco-fta", "Costa Rica": "cafta-dr-costa-rica", "El Salvador": "cafta-dr-el-salvador",
     "Guatemala": "cafta-dr-guatemala", "Honduras": "cafta-dr-honduras", "Nicaragua": "cafta-dr-nicaragua",
     "Dominican Republic": "cafta-dr-dominican-republic", "Bahrain": "us-bahrain-fta", "Oman": "us-oman-fta",
-    "Peru": "us-peru-tpa", "Colombia": "us-colombia-tpa", "Panama": "us-panama-tpa", "Korea": "korus",
+    "Peru": "us-peru-tpa", "Colombia": "us-colombia-tpa", "Panama": "us-panama-tpa", "South Korea": "korus",
 }
 AVERAGE_ROW = "Average"
 
@@ -98,7 +98,7 @@ def rebuild_table(published: pd.DataFrame, negotiations: pd.DataFrame) -> pd.Dat
         launch = parse_partial_date(row["first_round"]) or parse_partial_date(row["announced"])
         signed, eif = parse_partial_date(row["signed"]), parse_partial_date(row["entered_into_force"])
         rows.append({
-            "partner": p.partner, "negotiation_id": row.name,
+            "partner": p.partner, "negotiation_id": row.name, "agreement": row["agreement"],
             "published_months_to_signing": float(p.months_to_signing),
             "ours_months_to_signing": months_between(launch, signed),
             "published_months_to_implementation": float(p.months_to_implementation),
@@ -165,7 +165,7 @@ def sensitivity_samples(base: pd.DataFrame, later: pd.DataFrame, signed: pd.Data
     one_cafta = collapse_agreement(base, "CAFTA-DR", cols)
     without_oldest = base[~base["negotiation_id"].isin(OLDEST)]
     extended = pd.concat([base, later], ignore_index=True)
-    per_agreement = signed[signed["kind"] == "fta"].groupby("agreement")[cols].mean()
+    per_agreement = signed[signed["track"] == "congressional_fta"].groupby("agreement")[cols].mean()  # accessions left out
     return {
         "first round, calendar months (baseline)": {"signing": base[cols[0]], "eif": base[cols[1]]},
         "first round, exact months (day-precision rows)": {"signing": base["months_launch_to_signing_exact"],
@@ -177,3 +177,31 @@ def sensitivity_samples(base: pd.DataFrame, later: pd.DataFrame, signed: pd.Data
         "with agreements signed 2017 on": {"signing": extended[cols[0]], "eif": extended[cols[1]]},
         "all signed FTAs, one per agreement": {"signing": per_agreement[cols[0]], "eif": per_agreement[cols[1]]},
     }
+
+
+def paired_comparison(rebuilt: pd.DataFrame, n_resamples: int, seed: int, confidence: float = 0.95) -> pd.DataFrame:
+    """Rebuilt against published months, row by row, for signing and for entry into force.
+
+    One row per measure: n, published and rebuilt means, the rebuilt mean's agreement-cluster bootstrap interval,
+    the mean difference (rebuilt - published) with its agreement-cluster interval, the Wilcoxon signed-rank p-value of
+    the row differences (zero differences dropped) and the paired t-test p-value.
+    """
+    from scipy import stats as sps
+
+    from .survival import cluster_bootstrap
+
+    out = []
+    for measure, ours, theirs in (("launch to signing", "ours_months_to_signing", "published_months_to_signing"),
+                                  ("launch to entry into force", "ours_months_to_implementation", "published_months_to_implementation")):
+        d = rebuilt[["agreement", ours, theirs]].dropna()
+        diff = d[ours] - d[theirs]
+        nonzero = diff[diff != 0]
+        lo, hi = cluster_bootstrap(d, lambda f: f[ours].mean(), "agreement", n_resamples, seed, confidence)
+        dlo, dhi = cluster_bootstrap(d, lambda f: (f[ours] - f[theirs]).mean(), "agreement", n_resamples, seed, confidence)
+        out.append({"measure": measure, "n": len(d), "agreements": d["agreement"].nunique(),
+                    "published_mean": d[theirs].mean(), "rebuilt_mean": d[ours].mean(),
+                    "rebuilt_ci_low": lo, "rebuilt_ci_high": hi, "mean_difference": diff.mean(),
+                    "difference_ci_low": dlo, "difference_ci_high": dhi,
+                    "wilcoxon_pvalue": float(sps.wilcoxon(nonzero).pvalue) if len(nonzero) else 1.0,
+                    "paired_t_pvalue": float(sps.ttest_rel(d[ours], d[theirs]).pvalue)})
+    return pd.DataFrame(out)

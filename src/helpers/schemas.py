@@ -20,12 +20,14 @@ from .io import Problem, RawDataError, line_of, read_raw_csv
 
 STATUSES = ["in_force", "signed_not_in_force", "abandoned", "suspended", "ongoing", "superseded"]
 KINDS = ["fta", "renegotiation", "limited_agreement"]
-DEAL_FORMS = ["post", "leaders' statement", "framework", "joint statement", "signed agreement"]
+# The legal process a negotiation followed (data/raw/README.md defines each): the unit of comparison.
+TRACKS = ["congressional_fta", "executive_agreement", "renegotiation", "accession", "plurilateral"]
 TARIFF_MEASURES = [
     "fentanyl_ieepa", "reciprocal_ieepa", "de_minimis", "section_122", "section_232",
     "section_301", "court_ruling", "pause", "other",
 ]
-NEGOTIATION_DATES = ["announced", "first_round", "concluded", "signed", "entered_into_force", "ended"]
+NEGOTIATION_DATES = ["announced", "notified_congress", "first_round", "concluded", "signed", "entered_into_force",
+                     "ended", "status_verified"]
 
 
 def _is_partial_date(value) -> bool:
@@ -99,7 +101,7 @@ def _sourced(dates: list[str]) -> dict[str, str]:
 NEGOTIATIONS = TableSpec(
     file="negotiations.csv",
     id_column="negotiation_id",
-    sourced=_sourced(NEGOTIATION_DATES),
+    sourced={"track": "source_track", **_sourced(NEGOTIATION_DATES)},
     schema=pa.DataFrameSchema(
         {
             "negotiation_id": text_column(unique=True, pattern=r"^[a-z0-9][a-z0-9-]*$"),
@@ -107,6 +109,8 @@ NEGOTIATIONS = TableSpec(
             "partner": text_column(),
             "n_parties": number_column(min_value=2, integer=True, required=True),
             "kind": text_column(allowed=KINDS),
+            "track": text_column(allowed=TRACKS),
+            "source_track": text_column(required=False),
             **{c: date_column() for c in NEGOTIATION_DATES},
             **{f"source_{c}": text_column(required=False) for c in NEGOTIATION_DATES},
             "status": text_column(allowed=STATUSES),
@@ -151,35 +155,51 @@ TRADE_PROMOTION_AUTHORITY = TableSpec(
     ),
 )
 
-DEALS = TableSpec(
-    file="deals_2025_2026.csv",
-    id_column="deal_id",
-    sourced={
-        **_sourced(["talks_began", "announced", "framework_statement", "signed_text", "status"]),
-        "us_implemented": "source_us_implemented",
-        "headline_rate_pct": "source_headline_rate_pct",
-    },
+
+INSTRUMENTS = ["announcement", "joint_statement", "framework", "nonbinding_memorandum", "binding_agreement",
+               "implementing_order"]
+LEGAL_BASES = ["IEEPA", "section_232", "section_122", "section_301", "agreement"]
+COHORT_REASONS = ["annex_i", "china", "named_negotiating"]
+COHORT_OUTCOMES = ["binding_agreement", "framework_or_statement", "announced_only", "none", "talks_broken_off"]
+
+DEAL_DOCUMENTS = TableSpec(
+    file="deal_documents_2025_2026.csv",
+    id_column="document_id",
+    sourced={"date": "source"},
     schema=pa.DataFrameSchema(
         {
-            "deal_id": text_column(unique=True, pattern=r"^[a-z0-9][a-z0-9-]*$"),
+            "document_id": text_column(unique=True, pattern=r"^[a-z0-9][a-z0-9-]*$"),
             "partner": text_column(),
+            "date": date_column(),
+            "instrument": text_column(allowed=INSTRUMENTS),
+            "title": text_column(),
+            "document": text_column(required=False),
+            "binding": text_column(allowed=["yes", "no"]),
+            "legal_basis": text_column(required=False, allowed=LEGAL_BASES),
+            "source": text_column(),
+            "notes": text_column(required=False),
+        },
+        strict=True,
+    ),
+)
+
+DEAL_PARTNERS = TableSpec(
+    file="deal_partners_2025.csv",
+    id_column="partner",
+    sourced={"annex_i_rate_pct": "source_annex_i_rate", "talks_began": "source_talks_began",
+             "status_verified": "source_status_verified"},
+    schema=pa.DataFrameSchema(
+        {
+            "partner": text_column(unique=True),
+            "in_cohort_because": text_column(allowed=COHORT_REASONS),
+            "annex_i_rate_pct": number_column(min_value=10, max_value=100),
+            "source_annex_i_rate": text_column(required=False),
             "talks_began": date_column(),
             "source_talks_began": text_column(required=False),
-            "announced": date_column(required=True),
-            "source_announced": text_column(required=False),
-            "form": text_column(allowed=DEAL_FORMS),
-            "framework_statement": date_column(),
-            "source_framework_statement": text_column(required=False),
-            "signed_text": date_column(),
-            "source_signed_text": text_column(required=False),
-            "us_implemented": date_column(),
-            "us_implemented_document": text_column(required=False),
-            "source_us_implemented": text_column(required=False),
-            "headline_rate_pct": number_column(min_value=0, max_value=200),
-            "source_headline_rate_pct": text_column(required=False),
-            "status": text_column(),
-            "status_date": date_column(),
-            "source_status": text_column(required=False),
+            "talks_began_basis": text_column(allowed=["cited", "set_to_pause"]),
+            "outcome": text_column(allowed=COHORT_OUTCOMES),
+            "status_verified": date_column(required=True),
+            "source_status_verified": text_column(required=False),
             "notes": text_column(required=False),
         },
         strict=True,
@@ -307,6 +327,7 @@ NEGOTIATION_ORDER = [
     ("announced", "signed"), ("first_round", "signed"), ("concluded", "signed"),
     ("signed", "entered_into_force"), ("first_round", "entered_into_force"),
     ("first_round", "ended"), ("announced", "ended"),
+    ("signed", "status_verified"), ("entered_into_force", "status_verified"), ("ended", "status_verified"),
 ]
 
 
@@ -374,7 +395,8 @@ PROCESSED_NEGOTIATIONS = pa.DataFrameSchema(
         "is_bloc": pa.Column(bool),
         "n_parties": _typed("Int64", nullable=False, checks=[pa.Check.ge(2)]),
         "launch": pa.Column(str, nullable=False),
-        "launch_from": pa.Column(str, pa.Check.isin(["first_round", "announced"])),
+        "launch_from": pa.Column(str, pa.Check.isin(["first_round", "notified_congress", "announced"])),
+        "track": pa.Column(str, pa.Check.isin(TRACKS)),
         **{f"{c}_precision": pa.Column(object, pa.Check.isin(["day", "month"]), nullable=True) for c in NEGOTIATION_DATES},
         **{c: _typed(float, checks=[pa.Check.ge(0)]) for c in [
             "months_launch_to_signing", "months_launch_to_signing_exact", "months_launch_to_eif",

@@ -132,6 +132,11 @@ def cox_table(df: pd.DataFrame, time: str, event: str, covariates: list[str],
     groups = None if cluster is None else pd.factorize(df.loc[kept, cluster])[0]
     fit = model.fit(groups=groups)
     ci = np.exp(fit.conf_int())
+    if not (np.isfinite(fit.params).all() and np.isfinite(ci).all() and np.isfinite(fit.pvalues).all()):
+        raise ValueError(
+            f"Cox fit of '{event}' on {covariates} did not converge to finite estimates ({int(data[event].sum())} events, "
+            f"{len(data)} rows): a covariate perfectly separates the events, or a cluster has no events. "
+            "Drop or merge the covariate, or report the cumulative incidence by group instead.")
     table = pd.DataFrame({"covariate": covariates, "hazard_ratio": np.exp(fit.params), "ci_low": ci[:, 0],
                           "ci_high": ci[:, 1], "p_value": fit.pvalues})
     resid = fit.schoenfeld_residuals
@@ -147,3 +152,190 @@ def cox_table(df: pd.DataFrame, time: str, event: str, covariates: list[str],
     if cluster is not None:
         info["clusters"] = int(df.loc[kept, cluster].nunique())
     return table.reset_index(drop=True), info
+
+
+# --- Agreement-level estimation with honest intervals ----------------------------------------------------
+
+def aalen_johansen(time, cause, event_cause: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """Cumulative incidence of ``event_cause`` (Aalen-Johansen), as step-function knots (times, incidence).
+
+    ``cause`` is 0 for censored, 1, 2, ... for competing causes. At tied times events come before censoring.
+    A small numpy implementation (checked in the tests against statsmodels' ``CumIncidenceRight``), fast
+    enough to run inside a bootstrap.
+    """
+    t, c = _arrays(time, cause)
+    c = c.astype(int)
+    times = np.unique(t[c > 0])
+    surv, inc, knots = 1.0, 0.0, []
+    for u in times:
+        at_risk = np.sum(t >= u)
+        d_all = np.sum((t == u) & (c > 0))
+        d_k = np.sum((t == u) & (c == event_cause))
+        inc += surv * d_k / at_risk
+        surv *= 1 - d_all / at_risk
+        knots.append(inc)
+    return times, np.asarray(knots, dtype=float)
+
+
+def cif_at(time, cause, horizon: float, event_cause: int = 1) -> float:
+    """Cumulative incidence of ``event_cause`` by ``horizon`` (inclusive)."""
+    times, inc = aalen_johansen(time, cause, event_cause)
+    before = inc[times <= horizon]
+    return float(before[-1]) if len(before) else 0.0
+
+
+def cif_median(time, cause, event_cause: int = 1) -> float:
+    """First time at which the cumulative incidence of ``event_cause`` reaches 0.5 (inf if it never does)."""
+    times, inc = aalen_johansen(time, cause, event_cause)
+    reached = times[inc >= 0.5 - 1e-12]
+    return float(reached[0]) if len(reached) else float("inf")
+
+
+def clopper_pearson(events: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Exact binomial interval for ``events`` of ``n``; at 0 (or n) events the bound is one-sided at ``confidence``."""
+    from scipy.stats import beta
+
+    if n <= 0:
+        raise ValueError("n must be positive")
+    if not 0 <= events <= n:
+        raise ValueError(f"events ({events}) must lie between 0 and n ({n})")
+    alpha = 1 - confidence
+    if events == 0:
+        return 0.0, float(1 - alpha ** (1 / n))
+    if events == n:
+        return float(alpha ** (1 / n)), 1.0
+    return float(beta.ppf(alpha / 2, events, n - events + 1)), float(beta.ppf(1 - alpha / 2, events + 1, n - events))
+
+
+def cluster_bootstrap(frame: pd.DataFrame, statistic, cluster: str, n_resamples: int, seed: int,
+                      confidence: float = 0.95) -> tuple[float, float]:
+    """Percentile interval of ``statistic(frame)`` resampling whole clusters (e.g. agreements) with replacement.
+
+    Rows of one cluster share their dates, so they are drawn together; with one row per cluster this is the
+    ordinary bootstrap. Non-finite replicates (e.g. a median never reached) count as +inf.
+    """
+    rng = np.random.default_rng(seed)
+    groups = [g for _, g in frame.groupby(cluster, sort=True)]
+    k = len(groups)
+    if k < 2:
+        raise ValueError(f"need at least two clusters for a bootstrap interval, got {k}")
+    stats = np.empty(n_resamples)
+    for i in range(n_resamples):
+        pick = rng.integers(0, k, size=k)
+        stats[i] = statistic(pd.concat([groups[j] for j in pick], ignore_index=True))
+    stats = np.where(np.isfinite(stats), stats, np.inf)
+    alpha = 1 - confidence
+    return float(np.quantile(stats, alpha / 2)), float(np.quantile(stats, 1 - alpha / 2))
+
+
+def cif_estimate(frame: pd.DataFrame, horizon: float, cluster: str, n_resamples: int, seed: int,
+                 confidence: float = 0.95) -> dict:
+    """P(success by ``horizon``) from a ``negotiations.survival_frame``, with an honest interval.
+
+    The point estimate is the Aalen-Johansen cumulative incidence (failures as a competing outcome). The
+    interval is a cluster bootstrap over ``cluster``; where no unit (or every unit) succeeded by the horizon it is
+    the exact Clopper-Pearson bound over the clusters whose status at the horizon is known (one-sided at 0
+    events), since a bootstrap cannot leave 0. ``low_precision`` / ``high_precision`` recompute the point with
+    month-only dates at the last / first day of their month. Returns value, ci_low, ci_high, method, n (clusters),
+    events (clusters with a success by the horizon), low_precision, high_precision.
+    """
+    value = cif_at(frame["months"], frame["cause"], horizon)
+    by_cluster = frame.groupby(cluster).agg(months=("months", "min"), cause=("cause", "max"))
+    events = int(((by_cluster["cause"] == 1) & (by_cluster["months"] <= horizon)).sum())
+    known = int((((by_cluster["cause"] > 0) & (by_cluster["months"] <= horizon)) | (by_cluster["months"] >= horizon)).sum())
+    if events == 0 or events == known:
+        low, high = clopper_pearson(events, known, confidence)
+        method = "Clopper-Pearson exact bound"
+    else:
+        low, high = cluster_bootstrap(frame, lambda f: cif_at(f["months"], f["cause"], horizon), cluster,
+                                      n_resamples, seed, confidence)
+        method = f"{cluster}-cluster bootstrap"
+    low, high = min(low, value), max(high, value)
+    return {"value": value, "ci_low": low, "ci_high": high, "method": method, "n": int(len(by_cluster)),
+            "events": events,
+            "low_precision": cif_at(frame["months_high"], frame["cause"], horizon),
+            "high_precision": cif_at(frame["months_low"], frame["cause"], horizon)}
+
+
+def permutation_test_cif(frame: pd.DataFrame, group: str, horizon: float, n_resamples: int, seed: int) -> float:
+    """Two-sided permutation p-value for a difference in cumulative incidence at ``horizon`` between two groups.
+
+    Group labels are shuffled across units (the units must be independent: one row per agreement).
+    """
+    labels = frame[group].to_numpy()
+    levels = sorted(set(labels))
+    if len(levels) != 2:
+        raise ValueError(f"'{group}' must have exactly two groups, got {levels}")
+    months, cause = frame["months"].to_numpy(), frame["cause"].to_numpy()
+
+    def diff(lab):
+        a, b = lab == levels[0], lab == levels[1]
+        return cif_at(months[a], cause[a], horizon) - cif_at(months[b], cause[b], horizon)
+
+    observed = abs(diff(labels))
+    rng = np.random.default_rng(seed)
+    hits = sum(abs(diff(rng.permutation(labels))) >= observed - 1e-12 for _ in range(n_resamples))
+    return float((hits + 1) / (n_resamples + 1))
+
+
+CLASS_LABELS = {
+    "all": "all agreements", "congressional_fta": "congressional FTAs", "executive_agreement": "executive / limited",
+    "renegotiation": "renegotiations", "plurilateral": "plurilateral", "accession": "accessions",
+}
+
+
+def class_frames(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """A survival frame split into 'all' (every agreement, accessions excluded) and one frame per track."""
+    out = {"all": frame[frame["track"] != "accession"]}
+    for track in CLASS_LABELS:
+        if track != "all" and (frame["track"] == track).any():
+            out[track] = frame[frame["track"] == track]
+    return out
+
+
+def incidence_grid(units: pd.DataFrame, launches, successes, horizons: dict[str, float], as_of: str,
+                   days_per_month: float, n_resamples: int, seed: int, confidence: float = 0.95) -> pd.DataFrame:
+    """P(success within each horizon) and the median time counting failures, for every launch definition ×
+    success definition × class, one row per agreement (``negotiations.agreement_units``).
+
+    Columns: launch, success, class, horizon, months, value, ci_low, ci_high, method, n, events,
+    low_precision, high_precision (month-only dates at their extremes), median_months (inf: never reached 50%).
+    """
+    from .negotiations import survival_frame
+
+    rows = []
+    for launch in launches:
+        for success in successes:
+            frame = survival_frame(units, launch, success, as_of, days_per_month)
+            for cls, sub in class_frames(frame).items():
+                if len(sub) < 2:
+                    continue
+                median = cif_median(sub["months"], sub["cause"])
+                for label, months in horizons.items():
+                    est = cif_estimate(sub, months, "unit_id", n_resamples, seed, confidence)
+                    rows.append({"launch": launch, "success": success, "class": cls, "horizon": label,
+                                 "months": months, **est, "median_months": median})
+    return pd.DataFrame(rows)
+
+
+def horizon_key(label: str) -> str:
+    """Short key for a horizon label, as used in result keys: '90 days' -> '90d', '18 months' -> '18m', '5 years' -> '5y'."""
+    number, unit = label.split()
+    return f"{float(number):g}{unit[0]}"
+
+
+def launch_class_table(grid: pd.DataFrame) -> pd.DataFrame:
+    """The launch × class table for reading: one row per launch definition and class, one column per horizon
+    ('value [ci_low–ci_high]' as percentages), the number of agreements and the median months counting failures."""
+    rows = []
+    for (launch, cls), sub in grid.groupby(["launch", "class"], sort=False):
+        row = {"launch": launch.replace("_", " "), "class": CLASS_LABELS.get(cls, cls), "agreements": int(sub["n"].iloc[0])}
+        for _, est in sub.iterrows():
+            text = f"{est['value']:.0%} [{est['ci_low']:.0%}–{est['ci_high']:.0%}]"
+            if abs(est["low_precision"] - est["high_precision"]) > 1e-9:
+                text += f" (month dates: {est['low_precision']:.0%}–{est['high_precision']:.0%})"
+            row[f"P(signed within {est['horizon']})"] = text
+        median = sub["median_months"].iloc[0]
+        row["median months (failures counted)"] = "never reaches 50%" if not np.isfinite(median) else f"{median:.1f}"
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -1,0 +1,49 @@
+"""The study parameters: read once from ``params.yaml`` at the repository root (the one source of truth)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from . import paths
+
+REQUIRED = (
+    "claim_months_to_sign", "claim_months_to_implement", "pledge_deals", "pledge_days", "order_date",
+    "pledge_start", "pledge_day_90", "pledge_deadline", "launch_definition", "launch_definitions",
+    "success_definitions", "extra_horizons_months", "days_per_month", "statutory_notice_days", "as_of_negotiations",
+    "as_of_deals", "as_of_tariffs", "as_of_report", "weights_year", "bootstrap_resamples", "bootstrap_seed",
+    "confidence", "article_date", "inauguration_close_date", "china_low_search_from",
+)
+
+
+def load_params(path: Path | str | None = None) -> dict:
+    """The study parameters as a plain dict (what papermill passes to notebooks as ``params``).
+
+    Raises ``ValueError`` naming the file and every missing key.
+    """
+    path = Path(path) if path is not None else paths.ROOT / "params.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    missing = [k for k in REQUIRED if k not in data]
+    if missing:
+        raise ValueError(f"{paths.relative(path)}: missing parameter(s) {', '.join(missing)}")
+    if data["launch_definition"] not in data["launch_definitions"]:
+        raise ValueError(f"{paths.relative(path)}: launch_definition '{data['launch_definition']}' is not one of "
+                         f"launch_definitions {data['launch_definitions']}")
+    return data
+
+
+def horizon_label(months: float) -> str:
+    """'18 months', '5 years' (whole years from 24 months on)."""
+    if months >= 24 and months % 12 == 0:
+        return f"{int(months // 12)} years"
+    return f"{months:g} months"
+
+
+def horizons_months(params: dict) -> dict[str, float]:
+    """Label -> months for every horizon, shortest first: the pledge (in days), the claim, and the extras."""
+    out = {f"{params['pledge_days']} days": float(params["pledge_days"]) / float(params["days_per_month"]),
+           horizon_label(params["claim_months_to_sign"]): float(params["claim_months_to_sign"])}
+    for m in params["extra_horizons_months"]:
+        out.setdefault(horizon_label(m), float(m))
+    return dict(sorted(out.items(), key=lambda kv: kv[1]))

@@ -1,0 +1,117 @@
+"""The agreement-level estimators, cross-checked against a second implementation (statsmodels), exact bounds,
+the results contract, and the study constants living only in params.yaml."""
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from statsmodels.duration.survfunc import CumIncidenceRight
+
+from helpers import results, survival
+from helpers.params import horizons_months, load_params
+from helpers.paths import ROOT
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_aalen_johansen_matches_statsmodels(seed):
+    rng = np.random.default_rng(seed)
+    t = rng.integers(1, 40, size=60).astype(float)  # ties on purpose
+    c = rng.choice([0, 1, 2], size=60, p=[0.3, 0.5, 0.2])
+    ref = CumIncidenceRight(t, c)
+    for u in np.arange(0.5, 41, 0.5):  # the two step functions agree everywhere
+        expected = ref.cinc[0][ref.times <= u][-1] if (ref.times <= u).any() else 0.0
+        assert survival.cif_at(t, c, u) == pytest.approx(expected, abs=1e-12)
+
+
+def test_cif_without_competing_events_is_one_minus_kaplan_meier():
+    t = np.array([2, 3, 3, 5, 8, 9, 12.0])
+    e = np.array([1, 0, 1, 1, 0, 1, 0])
+    km = survival.kaplan_meier(t, e)
+    assert survival.cif_at(t, e, 9) == pytest.approx(survival.event_probability_by(km, 9)[0])
+
+
+def test_clopper_pearson_exact_bounds():
+    assert survival.clopper_pearson(0, 50) == (0.0, pytest.approx(1 - 0.05 ** (1 / 50)))  # one-sided at 0 events
+    low, high = survival.clopper_pearson(5, 20)
+    assert low == pytest.approx(0.0866, abs=1e-3) and high == pytest.approx(0.4910, abs=1e-3)
+    with pytest.raises(ValueError):
+        survival.clopper_pearson(3, 2)
+
+
+def frame(months, cause, cluster=None):
+    n = len(months)
+    return pd.DataFrame({"unit_id": cluster or [f"u{i}" for i in range(n)], "months": months, "cause": cause,
+                         "months_low": months, "months_high": months})
+
+
+def test_zero_events_get_an_exact_upper_bound_not_zero_width():
+    est = survival.cif_estimate(frame([10.0] * 30, [1] * 30), 3, "unit_id", 200, 1)
+    assert est["value"] == 0 and est["ci_high"] > 0.09 and est["method"].startswith("Clopper")
+
+
+def test_cluster_bootstrap_is_wider_than_pretending_rows_are_independent():
+    months = [5.0] * 10 + [30.0] * 10
+    cause = [1] * 20
+    clustered = frame(months, cause, cluster=["A"] * 10 + ["B"] * 10)
+    lo_c, hi_c = survival.cluster_bootstrap(clustered, lambda f: survival.cif_at(f["months"], f["cause"], 18), "unit_id", 400, 1)
+    lo_r, hi_r = survival.cluster_bootstrap(frame(months, cause), lambda f: survival.cif_at(f["months"], f["cause"], 18), "unit_id", 400, 1)
+    assert hi_c - lo_c > hi_r - lo_r
+
+
+def test_cox_that_cannot_converge_raises_a_clear_error():
+    # a failed negotiation ending before the first signing, and a covariate that separates the events perfectly
+    df = pd.DataFrame({"t": [1.0, 5, 6, 7, 8, 9], "e": [0, 1, 1, 1, 0, 0], "x": [0.0, 1, 1, 1, 0, 0]})
+    with pytest.raises(ValueError, match="did not converge to finite estimates"):
+        survival.cox_table(df, "t", "e", ["x"])
+
+
+def test_results_contract_rejects_bad_rows():
+    with pytest.raises(ValueError, match="lower_snake_case"):
+        results.Result("Bad Key", 0.5, "fraction", "x")
+    with pytest.raises(ValueError, match="outside its interval"):
+        results.Result("k", 0.9, "fraction", "x", ci_low=0.1, ci_high=0.5)
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        results.Result("k", 1.5, "fraction", "x")
+
+
+def test_published_results_hold_the_required_keys():
+    table = results.load()
+    required = ["share_signed_ever_agreements", "share_in_force_ever_agreements", "cif_signed_90d_agreements",
+                "cif_signed_18m_agreements", "cif_signed_5y_agreements", "cif_signed_18m_fta_agreements",
+                "cif_signed_18m_limited_agreements", "cif_signed_18m_agreements_launch_announced",
+                "cif_signed_18m_agreements_launch_notified", "median_months_to_signing_counting_failures_agreements",
+                "mean_months_to_signing_fm_rebuilt", "mean_months_to_eif_fm_rebuilt", "deals_2025_share_binding_12m",
+                "deals_2025_partners_in_cohort", "deals_2025_announced_by_day90", "deals_2025_announced_by_aug1"]
+    assert not [k for k in required if k not in table.index]
+    assert table.loc["cif_signed_90d_agreements", "ci_high"] > 0
+    assert float(table.loc["cif_signed_18m_rows", "ci_high"]) - float(table.loc["cif_signed_18m_rows", "ci_low"]) > 0.2
+
+
+def test_horizons_come_from_params():
+    p = load_params()
+    h = horizons_months(p)
+    assert h[f"{p['claim_months_to_sign']} months"] == p["claim_months_to_sign"]
+    assert h[f"{p['pledge_days']} days"] == pytest.approx(p["pledge_days"] / p["days_per_month"])
+
+
+def test_no_study_constant_is_typed_in_code_cells_or_helpers():
+    """The claim (18, 45), the pledge (90) and 30.4375 live in params.yaml; prose in markdown may mention them."""
+    import json
+
+    pattern = re.compile(r"(?<![\w.])(18|45|90|30\.4375)(?![\w.])")
+    offenders = []
+    for nb in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        for i, cell in enumerate(json.loads(nb.read_text())["cells"]):
+            if cell["cell_type"] != "code":
+                continue
+            for line in "".join(cell["source"]).splitlines():
+                code = re.sub(r"(\"[^\"]*\"|'[^']*')", "", line.split("#")[0])  # strings and comments are prose
+                if pattern.search(code):
+                    offenders.append(f"{nb.name} cell {i}: {line.strip()}")
+    for module in ("survival", "negotiations", "deals", "plotting", "results"):
+        for line in (ROOT / "src" / "helpers" / f"{module}.py").read_text().splitlines():
+            code = re.sub(r"(\"[^\"]*\"|'[^']*')", "", line.split("#")[0]).replace("rotation=90", "")
+            if pattern.search(code):
+                offenders.append(f"helpers/{module}.py: {line.strip()}")
+    assert not offenders, "study constants typed outside params.yaml:\n" + "\n".join(offenders)
