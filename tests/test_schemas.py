@@ -1,12 +1,11 @@
 """Bad raw input gets one clear error naming the file, the line, the column and what is wrong."""
 
 import pytest
+from conftest import COLUMNS, write_rows
 
 from helpers.io import RawDataError
 from helpers.negotiations import add_partner_codes
 from helpers.schemas import NEGOTIATIONS, load_raw
-
-from conftest import COLUMNS, write_rows
 
 
 def load(tmp_path, rows, columns=None):

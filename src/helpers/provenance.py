@@ -48,3 +48,43 @@ def source_counts(df: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
         rows.append({"column": fact, "present": int(present.sum()), "missing": int((~present).sum()),
                      "primary": int((kinds == "primary").sum()), "secondary": int((kinds == "secondary").sum())})
     return pd.DataFrame(rows)
+
+
+BLOCKLIST_FILE = "compilation_notes/source_blocklist.txt"
+
+
+def blocklist(path=None) -> tuple[str, ...]:
+    """Domains that must never be cited (mirrors of leaked documents, scraped copies, content farms, staging hosts,
+    encyclopedias), read from ``data/raw/compilation_notes/source_blocklist.txt`` (one domain a line, ``# why``)."""
+    from . import paths
+
+    path = path or paths.RAW / BLOCKLIST_FILE
+    domains = []
+    for line in open(path, encoding="utf-8"):
+        domain = line.split("#", 1)[0].strip().lower()
+        if domain:
+            domains.append(domain)
+    return tuple(domains)
+
+
+def blocked_host(url: str, domains: tuple[str, ...]) -> str | None:
+    """The blocked domain that ``url`` belongs to (the domain or any subdomain), or None."""
+    host = (urlparse(url).hostname or "").lower().removeprefix("www.")
+    return next((d for d in domains if host == d or host.endswith("." + d)), None)
+
+
+def blocked_sources(df: pd.DataFrame, domains: tuple[str, ...], all_columns: bool = False) -> list:
+    """Every cell of a ``source*`` column (or of any column) whose URL is on the blocklist, as ``Problem``."""
+    from .io import Problem, line_of
+
+    problems = []
+    for column in [c for c in df.columns if all_columns or str(c).startswith("source")]:
+        for idx, value in df[column].items():
+            if not isinstance(value, str):
+                continue
+            for url in re.findall(r"https?://[^\s,;)\]\"']+", value):
+                domain = blocked_host(url, domains)
+                if domain:
+                    problems.append(Problem(line_of(idx), column, f"cites {domain}, which must never be cited "
+                                            f"(see data/raw/{BLOCKLIST_FILE}); cite the official document instead"))
+    return problems
