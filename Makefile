@@ -15,6 +15,9 @@ EXEC := reports/notebooks
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
+# scripts/pipeline.py decides what is stale (content hashes of each notebook's source, params.yaml, src/helpers
+# and every file the notebook read last time), runs it, and publishes only if all succeed; so `make -n all`
+# shows the one command that runs, and `make status` says which notebooks would run and why.
 all: $(ENV_STAMP) ## run every notebook that is out of date (creates .venv first if missing)
 	$(PY) scripts/pipeline.py
 
@@ -24,19 +27,18 @@ status: $(ENV_STAMP) ## say which notebooks `make all` would run, and why (runs 
 setup: $(ENV_STAMP) ## create .venv from requirements.lock and register the Jupyter kernel
 
 $(ENV_STAMP): requirements.lock pyproject.toml
+	@echo "Installing the pinned packages of requirements.lock into $(VENV) (the first time takes a few minutes)..."
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (Deal Clock)" >/dev/null
 	@touch $@
 
-# --- the pipeline ------------------------------------------------------------------------------
-# scripts/pipeline.py decides what is stale (content hashes of each notebook's source, params.yaml,
-# src/helpers and every file the notebook read last time), runs it, and publishes only if all succeed.
-# `make -n all` therefore shows the one command that runs; `make status` says which notebooks would run.
-
 # --- checks ---------------------------------------------------------------------------------
-test: all unit nbval ## the one test command: pipeline up to date, unit tests, nbval on the notebooks
+test: all lint unit nbval ## the one test command: pipeline up to date, lint, unit tests, nbval on the notebooks
+
+lint: $(ENV_STAMP) ## ruff over the helpers, scripts, tests, notebooks and benchmark
+	$(PY) -m ruff check src scripts tests notebooks bench
 
 unit: $(ENV_STAMP) ## unit tests of the helpers (tests/)
 	$(PY) -m pytest tests -q

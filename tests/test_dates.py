@@ -5,8 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers.dates import (PartialDate, days_between, exact_months_between, is_before, months_between,
-                           parse_partial_date)
+from helpers.dates import PartialDate, days_between, exact_months_between, is_before, months_between, parse_partial_date
 
 
 def test_parses_day_and_month_precision():
@@ -53,6 +52,7 @@ def test_calendar_and_exact_months_agree_within_one(a, b):
 
 def test_surely_by_uses_the_end_of_a_month():
     import pandas as pd
+
     from helpers.dates import surely_by
 
     assert surely_by("2026-01") == pd.Timestamp("2026-01-31")

@@ -55,7 +55,8 @@ def partners():
 
 
 def test_cohort_frame_keeps_partners_without_a_deal_and_uses_the_pause():
-    f = deals.cohort_frame(partners(), documents(), "binding_agreement", "2025-04-10", "2026-08-21", 30.4375).set_index("unit_id")
+    stages = deals.document_stages(documents(), "2026-02-24")
+    f = deals.cohort_frame(partners(), stages, "binding_agreement", "2025-04-10", "2026-08-21", 30.4375).set_index("unit_id")
     assert len(f) == 6 and f.loc["Cambodia", "cause"] == 1 and f.loc["Chad", "cause"] == 0 and f.loc["Canada", "cause"] == 2
     assert f.loc["Cambodia", "launch"] == "2025-04-10"  # no cited start: the pause
     assert f.loc["Canada", "months_low"] < f.loc["Canada", "months_high"]  # month-only start: a range

@@ -2,11 +2,10 @@ import math
 
 import pandas as pd
 import pytest
-
-from helpers.negotiations import analysis_table, in_windows, launch_of
-from helpers.dates import parse_partial_date
-
 from conftest import GOOD_ROWS
+
+from helpers.dates import parse_partial_date
+from helpers.negotiations import analysis_table, in_windows, launch_of
 
 
 def raw(rows=None):
@@ -31,7 +30,7 @@ def test_durations_and_censoring():
 
 
 def test_ended_talks_are_censored_at_their_end():
-    rows = [dict(GOOD_ROWS[1], ended="2021-02", source_ended="https://example.org/x", status="abandoned")]
+    rows = [dict(GOOD_ROWS[1], ended="2021-02", source_ended="https://source.test/x", status="abandoned")]
     t = analysis_table(raw(rows), as_of="2026-11-27")
     assert t.loc[0, "outcome"] == "ended" and t.loc[0, "time_to_signing_months"] == 12
 

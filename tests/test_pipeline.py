@@ -1,11 +1,9 @@
 """The pipeline runner: one transaction per run, staleness from content hashes, nothing published on failure."""
 
-import json
 import subprocess
 import sys
 
 import nbformat
-import pytest
 
 from helpers import io
 from helpers.paths import PROCESSED, ROOT

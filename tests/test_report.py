@@ -1,7 +1,6 @@
 """Report helpers, and the generated HTML report: every image and link must resolve to a file."""
 
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest

@@ -7,6 +7,7 @@ import pandas as pd
 
 from .dates import surely_by
 
+
 def pledge_line(days: pd.Series, pledge_start: str, pledged: int, per_day: float = 1.0) -> pd.Series:
     """Deals promised by each day: one for each full day since ``pledge_start`` (day 0), up to ``pledged``."""
     elapsed = (pd.to_datetime(days) - pd.Timestamp(pledge_start)).dt.days
@@ -86,42 +87,46 @@ def check_cohort(partners: pd.DataFrame, documents: pd.DataFrame, path: str = "d
         raise RawDataError(path, problems)
 
 
-def cohort_frame(partners: pd.DataFrame, documents: pd.DataFrame, stage: str, pause_start: str, as_of: str,
+def cohort_frame(partners: pd.DataFrame, stages: pd.DataFrame, stage: str, pause_start: str, as_of: str,
                  days_per_month: float) -> pd.DataFrame:
     """Survival frame of the 2025-26 cohort on the historical clock: one row per partner (the EU once).
 
     Origin: when talks began (cited), or the pause (``pause_start``) where no start is cited. Event (cause 1): the
-    first document of ``stage`` (see ``DOCUMENT_STAGES``). Talks broken off (cause 2) end at ``status_verified``.
-    Others are censored at ``status_verified`` (never after ``as_of``). Same columns as
-    ``negotiations.survival_frame``: unit_id, track ('2025-26 cohort'), months, months_low, months_high, cause.
+    first date the partner reached ``stage`` in ``stages`` (``document_stages``: the same rules as the scorecard).
+    Talks broken off (cause 2) end at ``status_verified``. Others are censored at ``status_verified`` (never after
+    ``as_of``). Same columns as ``negotiations.survival_frame``: unit_id, track ('2025-26 cohort'), months,
+    months_low / months_high (a month-only start at the first / last day of its month), cause.
     """
     from .dates import parse_partial_date
     from .negotiations import _bounds
 
-    docs = documents.dropna(subset=["date"])
-    docs = docs[docs["instrument"].isin(DOCUMENT_STAGES[stage])]
-    first = docs.groupby("partner")["date"].min()
+    reached = stages.set_index("partner")[stage].dropna()
     limit = pd.Timestamp(as_of)
     rows = []
     for _, p in partners.iterrows():
-        start = parse_partial_date(p["talks_began"] if isinstance(p["talks_began"], str) else pause_start)
-        done = parse_partial_date(first[p["partner"]]) if p["partner"] in first.index else None
-        verified = parse_partial_date(p["status_verified"])
-        if done is not None and pd.Timestamp(_bounds(done)[0]) <= limit:
+        s_lo, s_hi = (pd.Timestamp(d) for d in _bounds(parse_partial_date(
+            p["talks_began"] if isinstance(p["talks_began"], str) else pause_start)))
+        verified = min(pd.Timestamp(_bounds(parse_partial_date(p["status_verified"]))[1]), limit)
+        done = reached.get(p["partner"])
+        if done is not None and done <= limit:
             cause, stop = 1, done
         elif p["outcome"] == "talks_broken_off":
             cause, stop = 2, verified
         else:
-            cause, stop = 0, verified if pd.Timestamp(_bounds(verified)[0]) <= limit else parse_partial_date(as_of)
-        (s_lo, s_hi), (e_lo, e_hi) = _bounds(start), _bounds(stop)
-        mid = ((e_lo - s_lo).days + (e_hi - s_hi).days) / 2
+            cause, stop = 0, verified
         rows.append({"unit_id": p["partner"], "agreement": p["partner"], "track": "2025-26 cohort",
-                     "launch": str(start), "stop": str(stop), "cause": cause,
-                     "months": max(mid, 0) / days_per_month,
-                     "months_low": max((e_lo - s_hi).days, 0) / days_per_month,
-                     "months_high": max((e_hi - s_lo).days, 0) / days_per_month})
+                     "launch": s_lo.strftime("%Y-%m-%d") if s_lo == s_hi else s_lo.strftime("%Y-%m"),
+                     "stop": stop.strftime("%Y-%m-%d"), "cause": cause,
+                     "months": max((stop - s_lo).days + (stop - s_hi).days, 0) / 2 / days_per_month,
+                     "months_low": max((stop - s_hi).days, 0) / days_per_month,
+                     "months_high": max((stop - s_lo).days, 0) / days_per_month})
     return pd.DataFrame(rows)
 
+
+def follow_up_months(frame: pd.DataFrame) -> float:
+    """Months of follow-up every censored unit of a cohort frame has (the earliest censoring time)."""
+    censored = frame.loc[frame["cause"] == 0, "months"]
+    return float(censored.min()) if len(censored) else float(frame["months"].max())
 
 def coverage(stages: pd.DataFrame, stage: str, weights: dict[str, float], total: float,
              days: pd.Series) -> pd.Series:

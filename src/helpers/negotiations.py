@@ -152,24 +152,14 @@ def analysis_table(raw: pd.DataFrame, as_of: str, launch_definition: str = "firs
     return PROCESSED_NEGOTIATIONS.validate(result)
 
 
-def _earliest(values) -> str | None:
+def _extreme(values, latest: bool = False) -> str | None:
+    """The earliest (or latest) of some partial dates given as text; None if there are none."""
     parsed = [parse_partial_date(v) for v in values if isinstance(v, str) and v]
     if not parsed:
         return None
     best = parsed[0]
     for d in parsed[1:]:
-        if is_before(d, best):
-            best = d
-    return str(best)
-
-
-def _latest(values) -> str | None:
-    parsed = [parse_partial_date(v) for v in values if isinstance(v, str) and v]
-    if not parsed:
-        return None
-    best = parsed[0]
-    for d in parsed[1:]:
-        if is_before(best, d):
+        if (is_before(best, d) if latest else is_before(d, best)):
             best = d
     return str(best)
 
@@ -193,10 +183,10 @@ def agreement_units(table: pd.DataFrame) -> pd.DataFrame:
             unit = {"unit_id": agreement, "agreement": agreement, "track": tracks[0], "n_rows": len(core),
                     "partners": "; ".join(core["partner"]), "n_parties": int(core["n_parties"].max())}
             for c in UNIT_DATES:
-                unit[c] = _earliest(core[c])
-            ended_rows = core[core["signed"].isna()] if core["signed"].isna().all() else core
-            unit["ended"] = _latest(ended_rows["ended"]) if core["signed"].isna().all() else _earliest(core["ended"])
-            unit["status_verified"] = _latest(core["status_verified"]) if "status_verified" in core else None
+                unit[c] = _extreme(core[c])
+            # Unsigned: the talks ended when the last partner's did; signed: the agreement ended with its first end.
+            unit["ended"] = _extreme(core["ended"], latest=core["signed"].isna().all())
+            unit["status_verified"] = _extreme(core["status_verified"], latest=True)
             order = ["in_force", "signed_not_in_force", "superseded", "ongoing", "suspended", "abandoned"]
             statuses = [s for s in order if s in set(core["status"])]
             unit["status"] = statuses[0]
@@ -245,6 +235,9 @@ def survival_frame(units: pd.DataFrame, launch: str, success: str, as_of: str,
         done = parse_partial_date(u.get(success)) if isinstance(u.get(success), str) else None
         ended = parse_partial_date(u.get("ended")) if isinstance(u.get("ended"), str) else None
         verified = parse_partial_date(u.get("status_verified")) if isinstance(u.get("status_verified"), str) else None
+        if done is None and success == "entered_into_force" and u.get("status") == "in_force":
+            dropped.append((u[id_col], "in force, but the date of entry into force was not found"))
+            continue
         if done is not None and not is_before(limit, done):
             cause, stop = 1, done
         elif ended is not None and not is_before(limit, ended):
@@ -270,3 +263,24 @@ def survival_frame(units: pd.DataFrame, launch: str, success: str, as_of: str,
     frame = pd.DataFrame(rows)
     frame.attrs["dropped"] = dropped
     return frame
+
+
+def check_conflicts(conflicts: pd.DataFrame, raw: pd.DataFrame, path: Path | str | None = None) -> None:
+    """Each row of ``source_conflicts.csv`` must name a negotiation and repeat its current value and source exactly,
+    so a recorded disagreement cannot silently go stale. Raises ``RawDataError`` naming line and column."""
+    from .schemas import SOURCE_CONFLICTS
+
+    path = path or SOURCE_CONFLICTS.path
+    table = raw.set_index("negotiation_id")
+    problems = []
+    for idx, row in conflicts.iterrows():
+        if row["subject"] not in table.index:
+            problems.append(Problem(line_of(idx), "subject", f"'{row['subject']}' is not a negotiation_id in negotiations.csv"))
+            continue
+        ours = table.loc[row["subject"]]
+        for column, raw_column in (("value_ours", row["field"]), ("source_ours", f"source_{row['field']}")):
+            if row[column] != ours[raw_column]:
+                problems.append(Problem(line_of(idx), column, f"'{row[column]}' differs from negotiations.csv "
+                                        f"{raw_column} '{ours[raw_column]}' for {row['subject']}"))
+    if problems:
+        raise RawDataError(path, problems)

@@ -132,8 +132,8 @@ def replication_dumbbell(rebuilt, claim_signing: float, claim_implementation: fl
         ax.set(xlabel=f"months from first round to {'signing' if what == 'signing' else 'entry into force'}")
     axes[0].set_yticks(list(y), order["partner"])
     axes[0].legend(loc="lower right", fontsize=8)
-    fig.suptitle(f"Rebuilt from cited dates, the published averages hold: {order['ours_months_to_signing'].mean():.1f} months to "
-                 f"signing (published {claim_signing:.0f}), {order['ours_months_to_implementation'].mean():.1f} to entry into force "
+    fig.suptitle(f"Rebuilt from cited dates, the published averages hold: mean {order['ours_months_to_signing'].mean():.1f} months to "
+                 f"signing (published {claim_signing:.0f}),\n{order['ours_months_to_implementation'].mean():.1f} to entry into force "
                  f"({claim_implementation:.0f})", x=0.01, ha="left", fontweight="bold", fontsize=11.5)
     return fig
 
@@ -154,8 +154,9 @@ def months_to_signing_bars(signed, claim_signing: float, pledge_days: float, day
     ax.set_yticks(range(len(order)), labels, fontsize=7.5)
     ax.set(xlabel="months from launch (first negotiating round; the announcement where none is cited) to signing",
            ylim=(-0.7, len(order) - 0.3))
-    fastest = order.iloc[0]
-    ax.set_title(f"Fastest signing: {fastest['months_launch_to_signing']:.0f} months ({fastest['partner']}); none within 90 days")
+    within = int((order["months_launch_to_signing"] <= pledge_days / days_per_month).sum())
+    ax.set_title(f"{within} of {len(order)} signed partner rows took {pledge_days:g} days or less; "
+                 f"the median took {order['months_launch_to_signing'].median():.0f} months")
     from matplotlib.patches import Patch
     ax.legend(handles=[Patch(color=COLORS["history"], label="free trade agreement"),
                        Patch(color=COLORS["accent"], label="limited / executive agreement or renegotiation")],
@@ -227,12 +228,16 @@ CLASS_COLORS = {"all agreements": "0.25", "congressional FTAs": PALETTE[0], "exe
 def incidence_panels(panels: dict, marks: dict[str, float], horizon_months: float = 72,
                      ylabel: str = "share of agreements signed") -> plt.Figure:
     """Small multiples of cumulative-incidence step curves: ``panels`` maps a panel title to
-    {curve label: (times, incidence, n)}; ``marks`` are reference lines (label -> months)."""
+    {curve label: (times, incidence, n[, until])}, ``until`` being where the curve's follow-up ends;
+    ``marks`` are reference lines (label -> months)."""
     fig, axes = plt.subplots(1, len(panels), figsize=(4.1 * len(panels) + 0.6, 4.6), sharey=True, squeeze=False)
     for ax, (title, curves) in zip(axes[0], panels.items()):
-        for k, (label, (times, inc, n)) in enumerate(curves.items()):
-            x = np.r_[0.0, np.asarray(times, dtype=float), horizon_months]
-            y = np.r_[0.0, np.asarray(inc, dtype=float), inc[-1] if len(inc) else 0.0]
+        for k, (label, (times, inc, n, *until)) in enumerate(curves.items()):
+            end = min(until[0], horizon_months) if until else horizon_months  # a curve stops where its follow-up ends
+            keep = np.asarray(times, dtype=float) <= end
+            times, inc = np.asarray(times, dtype=float)[keep], np.asarray(inc, dtype=float)[keep]
+            x = np.r_[0.0, times, end]
+            y = np.r_[0.0, inc, inc[-1] if len(inc) else 0.0]
             ax.step(x, y, where="post", lw=2 if label != "all agreements" else 1.4,
                     color=CLASS_COLORS.get(label, PALETTE[(k + 5) % len(PALETTE)]), label=f"{label} (n = {n})",
                     ls="-" if label != "all agreements" else "--")
@@ -288,7 +293,7 @@ def scorecard(counts, pledge, coverage=None, milestones=None) -> plt.Figure:
         ax.annotate(label, (day, ax.get_ylim()[1] * 0.93), rotation=90, va="top", ha="right", fontsize=7.5, color="0.3",
                     bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
     ax.set(ylabel="partners (cumulative)")
-    ax.legend(loc="upper left", bbox_to_anchor=(0.36, 0.82), fontsize=8)
+    ax.legend(loc="center right", bbox_to_anchor=(1.0, 0.6), fontsize=8)
     if coverage is not None:
         low = axes[1, 0]
         low.fill_between(counts["date"], 100 * coverage, step="post", color=PALETTE[2], alpha=0.35)
@@ -317,7 +322,7 @@ def labelled_rate_path(path, labels: list[str], end) -> plt.Figure:
     return fig
 
 
-def jitter(n: int, spread: float = 0.25) -> "np.ndarray":
+def jitter(n: int, spread: float = 0.25) -> np.ndarray:
     """Deterministic vertical offsets for ``n`` points of a strip plot (no randomness: figures stay reproducible)."""
     import numpy as np
 

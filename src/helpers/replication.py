@@ -196,8 +196,8 @@ def paired_comparison(rebuilt: pd.DataFrame, n_resamples: int, seed: int, confid
         d = rebuilt[["agreement", ours, theirs]].dropna()
         diff = d[ours] - d[theirs]
         nonzero = diff[diff != 0]
-        lo, hi = cluster_bootstrap(d, lambda f: f[ours].mean(), "agreement", n_resamples, seed, confidence)
-        dlo, dhi = cluster_bootstrap(d, lambda f: (f[ours] - f[theirs]).mean(), "agreement", n_resamples, seed, confidence)
+        lo, hi = cluster_bootstrap(d, lambda f, o=ours: f[o].mean(), "agreement", n_resamples, seed, confidence)
+        dlo, dhi = cluster_bootstrap(d, lambda f, o=ours, t=theirs: (f[o] - f[t]).mean(), "agreement", n_resamples, seed, confidence)
         out.append({"measure": measure, "n": len(d), "agreements": d["agreement"].nunique(),
                     "published_mean": d[theirs].mean(), "rebuilt_mean": d[ours].mean(),
                     "rebuilt_ci_low": lo, "rebuilt_ci_high": hi, "mean_difference": diff.mean(),

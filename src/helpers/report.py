@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from IPython.display import Markdown, display
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def pct(x: float, digits: int = 0) -> str:
@@ -42,7 +46,7 @@ def _written_tables(source: str) -> list[tuple[str, str]]:
     return found
 
 
-def output_map(notebooks_dir) -> "pd.DataFrame":
+def output_map(notebooks_dir) -> pd.DataFrame:
     """Which notebook and cell write each figure and table: scans code cells for save_figure / write_csv calls."""
     import re
     from pathlib import Path
@@ -78,7 +82,7 @@ def replace_block(text: str, name: str, content: str) -> str:
     return f"{head}{start}\n{content.strip()}\n{end}{tail}"
 
 
-def html_table(df: "pd.DataFrame") -> str:
+def html_table(df: pd.DataFrame) -> str:
     """A plain, escaped HTML table of ``df`` (no index)."""
     import html
 
@@ -91,12 +95,13 @@ def html_table(df: "pd.DataFrame") -> str:
 PAGE_STYLE = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;max-width:1050px;margin:2em auto;padding:0 1em;color:#222;line-height:1.5}
 h1{margin-bottom:.2em} .meta{color:#555;font-size:.9em} figure{margin:2em 0} img{max-width:100%;border:1px solid #ddd}
-figcaption{font-size:.92em;color:#333} table{border-collapse:collapse;font-size:.85em;margin:1em 0} td,th{border:1px solid #ccc;padding:.3em .5em;vertical-align:top}
+figcaption{font-size:.92em;color:#333} table{border-collapse:collapse;font-size:.85em;margin:1em 0}
+td,th{border:1px solid #ccc;padding:.3em .5em;vertical-align:top}
 th{background:#f3f3f3} .lead{font-size:1.1em;background:#f6f8fa;padding:1em;border-left:4px solid #0173b2}
 """
 
 
-def html_page(title: str, meta: str, lead: str, sections: list[dict], ledger: "pd.DataFrame", provenance: str) -> str:
+def html_page(title: str, meta: str, lead: str, sections: list[dict], ledger: pd.DataFrame, provenance: str) -> str:
     """The report page: lead, one section per finding (figure, caption, link to its notebook), ledger, provenance.
 
     Each section is a dict with keys title, figure (path relative to reports/), caption, notebook (HTML path).

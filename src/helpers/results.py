@@ -59,6 +59,12 @@ class Result:
                 raise ValueError(f"result '{self.key}': value {self.value} lies outside its interval [{lo}, {hi}]")
 
 
+def from_estimate(key: str, estimate: dict, description: str, unit: str = "fraction") -> Result:
+    """A ``Result`` from an estimate dict with value, ci_low, ci_high and n (e.g. ``survival.cif_estimates``)."""
+    return Result(key, float(estimate["value"]), unit, description, ci_low=float(estimate["ci_low"]),
+                  ci_high=float(estimate["ci_high"]), n=int(estimate["n"]))
+
+
 def _cell(v, digits: int = 6):
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return None
@@ -82,10 +88,9 @@ def publish(results: list[Result], notebook: str) -> pd.DataFrame:
     if clash:
         owners = others.set_index("key").loc[clash, "notebook"].to_dict()
         raise ValueError(f"{notebook}: result key(s) already published by another notebook: {owners}")
-    mine = pd.DataFrame([{"key": r.key, "value": _cell(r.value), "ci_low": _cell(r.ci_low),
-                          "ci_high": _cell(r.ci_high), "n": r.n, "unit": r.unit,
-                          "description": r.description, "notebook": notebook} for r in results], columns=COLUMNS)
-    table = pd.concat([others, mine], ignore_index=True) if len(others) else mine
+    mine = [{"key": r.key, "value": _cell(r.value), "ci_low": _cell(r.ci_low), "ci_high": _cell(r.ci_high), "n": r.n,
+             "unit": r.unit, "description": r.description, "notebook": notebook} for r in results]
+    table = pd.DataFrame(others.to_dict("records") + mine, columns=COLUMNS)  # records, not concat: no dtype guessing
     table["n"] = pd.to_numeric(table["n"]).astype("Int64")
     write_csv(table[COLUMNS], PATH, sort_by=["key"])
     return table

@@ -206,6 +206,44 @@ DEAL_PARTNERS = TableSpec(
     ),
 )
 
+SOURCE_CONFLICTS = TableSpec(
+    file="source_conflicts.csv",
+    id_column="subject",
+    sourced={"value_ours": "source_ours", "value_other": "source_other"},
+    schema=pa.DataFrameSchema(
+        {
+            "subject": text_column(pattern=r"^[a-z0-9][a-z0-9-]*$"),
+            "field": text_column(allowed=NEGOTIATION_DATES),
+            "value_ours": date_column(required=True),
+            "source_ours": text_column(),
+            "value_other": date_column(required=True),
+            "source_other": text_column(),
+            "other_dataset": text_column(),
+            "resolution": text_column(),
+        },
+        strict=True,
+    ),
+)
+
+_WTO_DATES = ["Date of Signature (G)", "Date of Signature (S)", "Date of Notification (G)", "Date of Notification (S)",
+              "Date of Entry into Force (G)", "Date of Entry into Force (S)", "Inactive Date", "Consideration Date (G)",
+              "Consideration Date (S)"]
+WTO_RTA = TableSpec(
+    file="wto_rta.csv",
+    id_column="RTA ID",
+    sourced={c: "source" for c in _WTO_DATES},
+    schema=pa.DataFrameSchema(
+        {
+            "RTA ID": number_column(min_value=1, integer=True, required=True),
+            "RTA Name": text_column(),
+            **{c: date_column() for c in _WTO_DATES},
+            "Accession?": text_column(allowed=["Yes", "No"]),
+            "source": text_column(),
+        },
+        strict=False,  # the export's other columns are kept exactly as exported
+    ),
+)
+
 TARIFF_ACTIONS = TableSpec(
     file="tariff_actions.csv",
     id_column="action_id",
@@ -349,8 +387,9 @@ def negotiation_row_problems(df: pd.DataFrame) -> list[Problem]:
             if a is not None and b is not None and is_before(b, a):
                 problems.append(Problem(line, late, f"{late} ({b}) is before {early} ({a})"))
         status = row.get("status")
-        if status == "in_force" and parsed["entered_into_force"] is None:
-            problems.append(Problem(line, "status", "status in_force but no entered_into_force date"))
+        if status == "in_force" and parsed["entered_into_force"] is None and parsed["status_verified"] is None:
+            problems.append(Problem(line, "status", "status in_force but no entered_into_force date "
+                                                    "(nor a status_verified date confirming the status)"))
         if status == "signed_not_in_force" and parsed["signed"] is None:
             problems.append(Problem(line, "status", "status signed_not_in_force but no signed date"))
         if status == "superseded" and parsed["signed"] is not None and parsed["ended"] is None:
@@ -368,6 +407,9 @@ def validate_table(df: pd.DataFrame, spec: TableSpec, path: Path | str | None = 
     problems = schema_problems(df, spec.schema)
     if not any(p.line == 1 for p in problems):  # row rules need the full header
         problems += source_problems(df, spec)
+        from .provenance import blocked_sources, blocklist  # a later layer's helper; imported here to avoid a cycle
+
+        problems += blocked_sources(df, blocklist())
         if spec is NEGOTIATIONS:
             problems += negotiation_row_problems(df)
     if problems:

@@ -160,21 +160,22 @@ def aalen_johansen(time, cause, event_cause: int = 1) -> tuple[np.ndarray, np.nd
     """Cumulative incidence of ``event_cause`` (Aalen-Johansen), as step-function knots (times, incidence).
 
     ``cause`` is 0 for censored, 1, 2, ... for competing causes. At tied times events come before censoring.
-    A small numpy implementation (checked in the tests against statsmodels' ``CumIncidenceRight``), fast
-    enough to run inside a bootstrap.
+    A small vectorised numpy implementation (checked in the tests against statsmodels' ``CumIncidenceRight``),
+    fast enough to run inside a bootstrap.
     """
-    t, c = _arrays(time, cause)
-    c = c.astype(int)
-    times = np.unique(t[c > 0])
-    surv, inc, knots = 1.0, 0.0, []
-    for u in times:
-        at_risk = np.sum(t >= u)
-        d_all = np.sum((t == u) & (c > 0))
-        d_k = np.sum((t == u) & (c == event_cause))
-        inc += surv * d_k / at_risk
-        surv *= 1 - d_all / at_risk
-        knots.append(inc)
-    return times, np.asarray(knots, dtype=float)
+    t = np.asarray(time, dtype=float)
+    c = np.asarray(cause).astype(int)
+    if len(t) != len(c):
+        raise ValueError(f"time has {len(t)} values but cause has {len(c)}")
+    events = c > 0
+    times, where = np.unique(t[events], return_inverse=True)
+    if not len(times):
+        return times, np.zeros(0)
+    at_risk = len(t) - np.searchsorted(np.sort(t), times, side="left")
+    d_all = np.bincount(where, minlength=len(times))
+    d_k = np.bincount(where, weights=(c[events] == event_cause).astype(float), minlength=len(times))
+    surv_before = np.r_[1.0, np.cumprod(1 - d_all / at_risk)[:-1]]
+    return times, np.cumsum(surv_before * d_k / at_risk)
 
 
 def cif_at(time, cause, horizon: float, event_cause: int = 1) -> float:
@@ -207,6 +208,23 @@ def clopper_pearson(events: int, n: int, confidence: float = 0.95) -> tuple[floa
     return float(beta.ppf(alpha / 2, events, n - events + 1)), float(beta.ppf(1 - alpha / 2, events + 1, n - events))
 
 
+def _resample_indices(codes: np.ndarray, n_resamples: int, seed: int):
+    """Row indices of each bootstrap resample, drawing whole clusters (coded 0..k-1) with replacement."""
+    k = int(codes.max()) + 1
+    if k < 2:
+        raise ValueError(f"need at least two clusters for a bootstrap interval, got {k}")
+    members = [np.flatnonzero(codes == j) for j in range(k)]
+    rng = np.random.default_rng(seed)
+    for _ in range(n_resamples):
+        yield np.concatenate([members[j] for j in rng.integers(0, k, size=k)])
+
+
+def _percentiles(stats: np.ndarray, confidence: float) -> tuple[float, float]:
+    stats = np.where(np.isfinite(stats), stats, np.inf)  # e.g. a median never reached
+    alpha = 1 - confidence
+    return float(np.quantile(stats, alpha / 2)), float(np.quantile(stats, 1 - alpha / 2))
+
+
 def cluster_bootstrap(frame: pd.DataFrame, statistic, cluster: str, n_resamples: int, seed: int,
                       confidence: float = 0.95) -> tuple[float, float]:
     """Percentile interval of ``statistic(frame)`` resampling whole clusters (e.g. agreements) with replacement.
@@ -214,47 +232,57 @@ def cluster_bootstrap(frame: pd.DataFrame, statistic, cluster: str, n_resamples:
     Rows of one cluster share their dates, so they are drawn together; with one row per cluster this is the
     ordinary bootstrap. Non-finite replicates (e.g. a median never reached) count as +inf.
     """
-    rng = np.random.default_rng(seed)
-    groups = [g for _, g in frame.groupby(cluster, sort=True)]
-    k = len(groups)
-    if k < 2:
-        raise ValueError(f"need at least two clusters for a bootstrap interval, got {k}")
-    stats = np.empty(n_resamples)
-    for i in range(n_resamples):
-        pick = rng.integers(0, k, size=k)
-        stats[i] = statistic(pd.concat([groups[j] for j in pick], ignore_index=True))
-    stats = np.where(np.isfinite(stats), stats, np.inf)
-    alpha = 1 - confidence
-    return float(np.quantile(stats, alpha / 2)), float(np.quantile(stats, 1 - alpha / 2))
+    codes = pd.factorize(frame[cluster], sort=True)[0]
+    stats = np.array([statistic(frame.take(idx)) for idx in _resample_indices(codes, n_resamples, seed)])
+    return _percentiles(stats, confidence)
+
+
+def cif_estimates(frame: pd.DataFrame, horizons: dict[str, float], cluster: str, n_resamples: int, seed: int,
+                  confidence: float = 0.95) -> dict[str, dict]:
+    """P(success by each horizon) from a ``negotiations.survival_frame``, with honest intervals (one bootstrap for all).
+
+    The point estimate is the Aalen-Johansen cumulative incidence (failures as a competing outcome). The
+    interval is a cluster bootstrap over ``cluster``; where no cluster (or every one) succeeded by the horizon it is
+    the exact Clopper-Pearson bound over the clusters whose status at the horizon is known (one-sided at 0
+    events), since a bootstrap cannot leave 0. ``low_precision`` / ``high_precision`` recompute the point with
+    month-only dates at the last / first day of their month. Each value: value, ci_low, ci_high, method, n (clusters),
+    events (clusters with a success by the horizon), low_precision, high_precision.
+    """
+    months, cause = frame["months"].to_numpy(float), frame["cause"].to_numpy(int)
+    codes = pd.factorize(frame[cluster], sort=True)[0]
+    by_cluster = frame.groupby(cluster).agg(months=("months", "min"), cause=("cause", "max"))
+    marks = np.array(list(horizons.values()), dtype=float)
+
+    def at_horizons(m, c):
+        times, inc = aalen_johansen(m, c)
+        pos = np.searchsorted(times, marks, side="right") - 1
+        return np.where(pos >= 0, inc[np.clip(pos, 0, None)] if len(inc) else 0.0, 0.0)
+
+    point = at_horizons(months, cause)
+    low_p = at_horizons(frame["months_high"].to_numpy(float), cause)
+    high_p = at_horizons(frame["months_low"].to_numpy(float), cause)
+    boot = np.array([at_horizons(months[idx], cause[idx]) for idx in _resample_indices(codes, n_resamples, seed)])
+    out = {}
+    for j, (label, h) in enumerate(horizons.items()):
+        events = int(((by_cluster["cause"] == 1) & (by_cluster["months"] <= h)).sum())
+        known = int((((by_cluster["cause"] > 0) & (by_cluster["months"] <= h)) | (by_cluster["months"] >= h)).sum())
+        if events == 0 or events == known:
+            low, high = clopper_pearson(events, known, confidence)
+            method = "Clopper-Pearson exact bound"
+        else:
+            low, high = _percentiles(boot[:, j], confidence)
+            method = "bootstrap over units" if cluster == "unit_id" else f"bootstrap resampling whole {cluster}s"
+        value = float(point[j])
+        out[label] = {"value": value, "ci_low": min(low, value), "ci_high": max(high, value), "method": method,
+                      "n": int(len(by_cluster)), "events": events,
+                      "low_precision": float(low_p[j]), "high_precision": float(high_p[j])}
+    return out
 
 
 def cif_estimate(frame: pd.DataFrame, horizon: float, cluster: str, n_resamples: int, seed: int,
                  confidence: float = 0.95) -> dict:
-    """P(success by ``horizon``) from a ``negotiations.survival_frame``, with an honest interval.
-
-    The point estimate is the Aalen-Johansen cumulative incidence (failures as a competing outcome). The
-    interval is a cluster bootstrap over ``cluster``; where no unit (or every unit) succeeded by the horizon it is
-    the exact Clopper-Pearson bound over the clusters whose status at the horizon is known (one-sided at 0
-    events), since a bootstrap cannot leave 0. ``low_precision`` / ``high_precision`` recompute the point with
-    month-only dates at the last / first day of their month. Returns value, ci_low, ci_high, method, n (clusters),
-    events (clusters with a success by the horizon), low_precision, high_precision.
-    """
-    value = cif_at(frame["months"], frame["cause"], horizon)
-    by_cluster = frame.groupby(cluster).agg(months=("months", "min"), cause=("cause", "max"))
-    events = int(((by_cluster["cause"] == 1) & (by_cluster["months"] <= horizon)).sum())
-    known = int((((by_cluster["cause"] > 0) & (by_cluster["months"] <= horizon)) | (by_cluster["months"] >= horizon)).sum())
-    if events == 0 or events == known:
-        low, high = clopper_pearson(events, known, confidence)
-        method = "Clopper-Pearson exact bound"
-    else:
-        low, high = cluster_bootstrap(frame, lambda f: cif_at(f["months"], f["cause"], horizon), cluster,
-                                      n_resamples, seed, confidence)
-        method = f"{cluster}-cluster bootstrap"
-    low, high = min(low, value), max(high, value)
-    return {"value": value, "ci_low": low, "ci_high": high, "method": method, "n": int(len(by_cluster)),
-            "events": events,
-            "low_precision": cif_at(frame["months_high"], frame["cause"], horizon),
-            "high_precision": cif_at(frame["months_low"], frame["cause"], horizon)}
+    """``cif_estimates`` at one horizon."""
+    return cif_estimates(frame, {"h": horizon}, cluster, n_resamples, seed, confidence)["h"]
 
 
 def permutation_test_cif(frame: pd.DataFrame, group: str, horizon: float, n_resamples: int, seed: int) -> float:
@@ -311,10 +339,10 @@ def incidence_grid(units: pd.DataFrame, launches, successes, horizons: dict[str,
                 if len(sub) < 2:
                     continue
                 median = cif_median(sub["months"], sub["cause"])
-                for label, months in horizons.items():
-                    est = cif_estimate(sub, months, "unit_id", n_resamples, seed, confidence)
+                estimates = cif_estimates(sub, horizons, "unit_id", n_resamples, seed, confidence)
+                for label, est in estimates.items():
                     rows.append({"launch": launch, "success": success, "class": cls, "horizon": label,
-                                 "months": months, **est, "median_months": median})
+                                 "months": horizons[label], **est, "median_months": median})
     return pd.DataFrame(rows)
 
 
