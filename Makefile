@@ -49,7 +49,7 @@ nbval: all ## re-run the notebooks and compare their checked outputs (# NBVAL_CH
 lab: $(ENV_STAMP) ## open JupyterLab on the project kernel at notebooks/
 	$(PY) -m jupyter lab --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
-bench: $(ENV_STAMP) ## time the pipeline (cold, no-op, one raw file touched, make test) against the import floor
+bench: $(ENV_STAMP) ## time the pipeline (cold, no-op, one notebook stale, make test) against the import floor
 	$(PY) bench/pipeline_bench.py
 
 lock: ## regenerate requirements.lock from pyproject.toml in a clean environment

@@ -22,6 +22,7 @@ with the study parameters from `params.yaml` passed as the papermill parameter `
 from __future__ import annotations
 
 import argparse
+import fcntl
 import hashlib
 import json
 import os
@@ -70,6 +71,9 @@ def why_stale(name: str, stamp: dict | None, common: dict[str, str]) -> str | No
         return "no executed copy"
     if stamp.get("source") != sha(ROOT / "notebooks" / name):
         return "notebook changed"
+    for rel, digest in stamp.get("outputs", {}).items():
+        if sha(ROOT / rel) != digest:
+            return f"{rel} was changed outside the pipeline"
     changed = [p for p, h in common.items() if stamp.get("common", {}).get(p) != h]
     if changed:
         return f"{changed[0]} changed"
@@ -84,7 +88,8 @@ def clean_notebook(nb) -> None:
     pm_meta = nb.metadata.get("papermill", {})
     for key in ("start_time", "end_time", "duration", "input_path", "output_path", "environment_variables"):
         pm_meta.pop(key, None)
-    for cell in nb.cells:
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i:02d}"  # papermill gives its injected cell a random id
         cell.metadata.pop("execution", None)
         meta = cell.metadata.get("papermill", {})
         for key in ("start_time", "end_time", "duration", "exception", "status"):
@@ -113,14 +118,12 @@ def run_one(name: str, params: dict, exporter) -> None:
     out.with_suffix(".html").write_text(html, encoding="utf-8")
 
 
-def staged_files() -> dict[str, str]:
-    return {p.relative_to(STAGE).as_posix(): sha(p) for p in STAGE.rglob("*")
-            if p.is_file() and ".reads" not in p.parts}
-
-
-def outputs_of(before: dict[str, str]) -> list[str]:
-    """What a notebook wrote: staged files that are new or whose bytes changed while it ran."""
-    return sorted(p for p, h in staged_files().items() if before.get(p) != h)
+def outputs_of(name: str) -> list[str]:
+    """What a notebook wrote (logged by helpers.io.write_bytes), and its executed copy and HTML."""
+    log = STAGE / ".writes" / f"{name}.tsv"
+    written = set(log.read_text(encoding="utf-8").splitlines()) if log.is_file() else set()
+    stem = f"{EXECUTED}/{name}"
+    return sorted(written | {stem, stem.removesuffix(".ipynb") + ".html"})
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -133,8 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     names = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     stamps = json.loads(STAMPS.read_text()) if STAMPS.is_file() else {}
     common = common_hashes()
-    shutil.rmtree(STAGE, ignore_errors=True)  # whatever a killed run left behind
-    if args.dry_run:
+    if args.dry_run:  # reads only: never touches the stage of a run that may be under way
         stale = False
         for name in names:
             reason = "forced" if args.force else why_stale(name, stamps.get(name), common)
@@ -142,6 +144,15 @@ def main(argv: list[str] | None = None) -> int:
             stale = stale or bool(reason)
         print("(a notebook downstream of one that runs re-runs too if what it reads changes)" if stale else "nothing to do")
         return 0
+
+    BUILD.mkdir(exist_ok=True)
+    lock = open(BUILD / ".lock", "w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print("Another `make all` is running in this folder; wait for it to finish.", file=sys.stderr)
+        return 1
+    shutil.rmtree(STAGE, ignore_errors=True)  # whatever a killed run left behind
 
     from helpers.params import load_params
 
@@ -165,7 +176,6 @@ def main(argv: list[str] | None = None) -> int:
                 exporter = HTMLExporter()
             print(f"{name}: running ({reason})", flush=True)
             source_hash = sha(ROOT / "notebooks" / name)
-            before = staged_files()
             try:
                 run_one(name, params, exporter)
             except Exception as exc:  # papermill's error names the cell; keep the message short
@@ -185,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
                     rel, digest = line.split("\t")
                     reads.setdefault(rel, digest)  # the first read is what the notebook saw
             ran[name] = {"source": source_hash, "common": common, "reads": reads}
-            produced[name] = outputs_of(before)
+            produced[name] = outputs_of(name)
             write_manifest(produced)  # later notebooks of this run (the report) read it
         if not ran:
             print("Nothing to do: every notebook is up to date (python scripts/pipeline.py --dry-run says why).")
@@ -196,7 +206,11 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     finally:
         shutil.rmtree(STAGE, ignore_errors=True)
+    for name in ran:
+        ran[name]["outputs"] = produced[name]
     stamps.update(ran)
+    for stamp in stamps.values():  # what each notebook published, as it now stands (shared files included)
+        stamp["outputs"] = {rel: sha(ROOT / rel) for rel in stamp.get("outputs", [])}
     BUILD.mkdir(exist_ok=True)
     STAMPS.write_text(json.dumps(stamps, indent=1, sort_keys=True) + "\n")
     print(f"Published: {len(ran)} notebook(s) run, {len(changed)} output file(s) changed.")
@@ -230,6 +244,7 @@ def publish() -> list[str]:
     from helpers.io import commit_stage
 
     shutil.rmtree(STAGE / ".reads", ignore_errors=True)
+    shutil.rmtree(STAGE / ".writes", ignore_errors=True)
     return commit_stage(STAGE)
 
 

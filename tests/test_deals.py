@@ -65,3 +65,21 @@ def test_cohort_frame_keeps_partners_without_a_deal_and_uses_the_pause():
 def test_a_document_partner_outside_the_cohort_names_its_line():
     with pytest.raises(io.RawDataError, match=r"line 3.*'China' is not in"):
         deals.check_cohort(partners().iloc[[0, 2, 3]], documents().iloc[[0, 2]].reset_index(drop=True))
+
+
+def test_an_outcome_that_contradicts_the_documents_names_its_line():
+    p = partners().iloc[[0, 1, 2, 3]].reset_index(drop=True)  # UK, China, EU, Cambodia
+    docs = documents().assign(date_by=None)
+    deals.check_cohort(p, docs)  # consistent as given
+    wrong = p.copy()
+    wrong.loc[3, "outcome"] = "none"  # Cambodia signed an agreement
+    with pytest.raises(io.RawDataError, match=r"line 5, column 'outcome': 'none' but Cambodia has deal documents"):
+        deals.check_cohort(wrong, docs)
+
+
+def test_a_document_known_only_by_a_later_date_counts_from_that_date():
+    docs = documents().assign(date_by=None)
+    docs.loc[8, "date_by"] = "2026-07-21"  # the undated Cambodia copy, signed no later than this
+    docs.loc[7, "instrument"] = "framework"  # so the dated row no longer gives the binding stage
+    s = deals.document_stages(docs, "2026-02-24").set_index("partner")
+    assert s.loc["Cambodia", "binding_agreement"] == pd.Timestamp("2026-07-21")

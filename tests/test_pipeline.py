@@ -61,3 +61,32 @@ def test_dry_run_runs_nothing_and_says_why(tmp_path):
     out = subprocess.run([sys.executable, str(ROOT / "scripts" / "pipeline.py"), "--dry-run"],
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and "01_clean_negotiations.ipynb:" in out.stdout
+
+
+def test_dry_run_leaves_a_running_stage_alone():
+    marker = pipeline.STAGE / "_running_marker.txt"
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text("a run is under way")
+    try:
+        assert pipeline.main(["--dry-run"]) == 0
+        assert marker.read_text() == "a run is under way"
+    finally:
+        marker.unlink()
+
+
+def test_an_output_edited_outside_the_pipeline_makes_its_writer_stale(tmp_path, monkeypatch):
+    nb = "01_clean_negotiations.ipynb"
+    common = pipeline.common_hashes()
+    (ROOT / "tests" / nb).write_text("{}")
+    monkeypatch.setattr(pipeline, "EXECUTED", "tests")
+    output = ROOT / "tests" / "_published_output.txt"
+    output.write_text("as published")
+    try:
+        stamp = {"source": pipeline.sha(ROOT / "notebooks" / nb), "common": common, "reads": {},
+                 "outputs": {"tests/_published_output.txt": pipeline.sha(output)}}
+        assert pipeline.why_stale(nb, stamp, common) is None
+        output.write_text("edited by hand")
+        assert pipeline.why_stale(nb, stamp, common) == "tests/_published_output.txt was changed outside the pipeline"
+    finally:
+        (ROOT / "tests" / nb).unlink()
+        output.unlink()

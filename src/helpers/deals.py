@@ -29,6 +29,15 @@ DOCUMENT_STAGE_LABELS = {
 }
 
 
+def dated(documents: pd.DataFrame) -> pd.DataFrame:
+    """Documents with a usable date in ``when``: the ``date`` (month-only: the month's last day), or, where the day is
+    unknown, ``date_by`` (the date by which a source shows it had happened, so counts are never early). Others dropped."""
+    docs = documents.copy()
+    date_by = docs["date_by"] if "date_by" in docs else pd.Series(None, index=docs.index, dtype=object)
+    docs["when"] = pd.to_datetime(docs["date"].fillna(date_by).map(surely_by))
+    return docs.dropna(subset=["when"])
+
+
 def _first(docs: pd.DataFrame, instruments) -> pd.Series:
     sel = docs[docs["instrument"].isin(instruments)]
     return sel.groupby("partner")["when"].min()
@@ -40,11 +49,9 @@ def document_stages(documents: pd.DataFrame, ieepa_end: str) -> pd.DataFrame:
     An implementing order counts only on or after the partner's first announcement (an earlier order set a rate
     before any deal). ``rate_ended``: the day IEEPA duties stopped (``ieepa_end``) for a partner whose orders issued
     before then all rested on IEEPA and that had no later non-IEEPA order; NaT while any implemented term (Section
-    232, 301, an agreement) is still in effect. Undated documents are left out. Month-only dates count from the
-    month's last day.
+    232, 301, an agreement) is still in effect. Dates as in ``dated``.
     """
-    docs = documents.dropna(subset=["date"]).copy()
-    docs["when"] = pd.to_datetime(docs["date"].map(surely_by))
+    docs = dated(documents)
     out = pd.DataFrame({stage: _first(docs, inst) for stage, inst in DOCUMENT_STAGES.items()})
     orders = docs[docs["instrument"] == "implementing_order"].join(out["announced"], on="partner")
     orders = orders[orders["when"] >= orders["announced"]]
@@ -85,6 +92,23 @@ def check_cohort(partners: pd.DataFrame, documents: pd.DataFrame, path: str = "d
                 for i, p in documents["partner"].items() if p not in known]
     if problems:
         raise RawDataError(path, problems)
+    # Each partner's recorded outcome must agree with its documents.
+    by_partner = documents.groupby("partner")["instrument"].agg(set)
+    expected = {"binding_agreement": {"binding_agreement"},
+                "framework_or_statement": {"joint_statement", "framework", "nonbinding_memorandum"},
+                "announced_only": {"announcement"}}
+    problems = []
+    for i, row in partners.iterrows():
+        have = by_partner.get(row["partner"], set())
+        outcome = row["outcome"]
+        if outcome in expected and not have & expected[outcome]:
+            problems.append(Problem(line_of(i), "outcome", f"'{outcome}' but {row['partner']} has no document of that kind in "
+                                    "data/raw/deal_documents_2025_2026.csv"))
+        if outcome == "none" and have - {"implementing_order"}:
+            problems.append(Problem(line_of(i), "outcome", f"'none' but {row['partner']} has deal documents "
+                                    f"({', '.join(sorted(have))})"))
+    if problems:
+        raise RawDataError("data/raw/deal_partners_2025.csv", problems)
 
 
 def cohort_frame(partners: pd.DataFrame, stages: pd.DataFrame, stage: str, pause_start: str, as_of: str,
@@ -93,20 +117,24 @@ def cohort_frame(partners: pd.DataFrame, stages: pd.DataFrame, stage: str, pause
 
     Origin: when talks began (cited), or the pause (``pause_start``) where no start is cited. Event (cause 1): the
     first date the partner reached ``stage`` in ``stages`` (``document_stages``: the same rules as the scorecard).
-    Talks broken off (cause 2) end at ``status_verified``. Others are censored at ``status_verified`` (never after
-    ``as_of``). Same columns as ``negotiations.survival_frame``: unit_id, track ('2025-26 cohort'), months,
+    Talks broken off (cause 2) end at ``status_verified``. Others are censored at the later of ``status_verified``
+    and their last document (never after ``as_of``). Same columns as ``negotiations.survival_frame``: unit_id, track ('2025-26 cohort'), months,
     months_low / months_high (a month-only start at the first / last day of its month), cause.
     """
     from .dates import parse_partial_date
     from .negotiations import _bounds
 
     reached = stages.set_index("partner")[stage].dropna()
+    last_document = stages.set_index("partner")[list(DOCUMENT_STAGES)].max(axis=1)
     limit = pd.Timestamp(as_of)
     rows = []
     for _, p in partners.iterrows():
         s_lo, s_hi = (pd.Timestamp(d) for d in _bounds(parse_partial_date(
             p["talks_began"] if isinstance(p["talks_began"], str) else pause_start)))
-        verified = min(pd.Timestamp(_bounds(parse_partial_date(p["status_verified"]))[1]), limit)
+        verified = pd.Timestamp(_bounds(parse_partial_date(p["status_verified"]))[0])  # a month-only date: its first day
+        if pd.notna(last_document.get(p["partner"], pd.NaT)):
+            verified = max(verified, last_document[p["partner"]])  # a later document also shows the status
+        verified = min(verified, limit)
         done = reached.get(p["partner"])
         if done is not None and done <= limit:
             cause, stop = 1, done
@@ -123,10 +151,11 @@ def cohort_frame(partners: pd.DataFrame, stages: pd.DataFrame, stage: str, pause
     return pd.DataFrame(rows)
 
 
-def follow_up_months(frame: pd.DataFrame) -> float:
-    """Months of follow-up every censored unit of a cohort frame has (the earliest censoring time)."""
-    censored = frame.loc[frame["cause"] == 0, "months"]
-    return float(censored.min()) if len(censored) else float(frame["months"].max())
+def follow_up_months(frame: pd.DataFrame, min_at_risk: int = 5) -> float:
+    """Months up to which at least ``min_at_risk`` units are still followed (a curve beyond rests on too few units)."""
+    months = frame["months"].sort_values(ascending=False).to_numpy()
+    return float(months[min(min_at_risk, len(months)) - 1])
+
 
 def coverage(stages: pd.DataFrame, stage: str, weights: dict[str, float], total: float,
              days: pd.Series) -> pd.Series:

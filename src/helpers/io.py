@@ -97,6 +97,7 @@ def output_path(path: Path | str) -> Path:
 
 
 READS_DIR = ".reads"  # inside the stage: what each notebook read, for the runner's staleness check
+WRITES_DIR = ".writes"  # inside the stage: what each notebook wrote, for the manifest of outputs
 NOTEBOOK_ENV = "DEAL_CLOCK_NOTEBOOK"
 
 
@@ -151,8 +152,18 @@ def atomic_write(path: Path | str, data: bytes) -> bool:
 
 
 def write_bytes(path: Path | str, data: bytes) -> bool:
-    """Write an output atomically to where it belongs now (see ``output_path``); True if its bytes changed."""
-    return atomic_write(output_path(path), data)
+    """Write an output atomically to where it belongs now (see ``output_path``); True if its bytes changed.
+
+    Inside a pipeline run the write is logged, so the runner's manifest says which notebook writes which output.
+    """
+    stage, notebook = os.environ.get(STAGE_ENV), os.environ.get(NOTEBOOK_ENV)
+    target = output_path(path)
+    if stage and notebook and Path(target).is_relative_to(Path(stage)):
+        log = Path(stage) / WRITES_DIR / f"{notebook}.tsv"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(relative(path) + "\n")
+    return atomic_write(target, data)
 
 
 def commit_stage(stage: Path | str, exclude: set[str] = frozenset()) -> list[str]:

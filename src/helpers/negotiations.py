@@ -235,8 +235,11 @@ def survival_frame(units: pd.DataFrame, launch: str, success: str, as_of: str,
         done = parse_partial_date(u.get(success)) if isinstance(u.get(success), str) else None
         ended = parse_partial_date(u.get("ended")) if isinstance(u.get("ended"), str) else None
         verified = parse_partial_date(u.get("status_verified")) if isinstance(u.get("status_verified"), str) else None
-        if done is None and success == "entered_into_force" and u.get("status") == "in_force":
-            dropped.append((u[id_col], "in force, but the date of entry into force was not found"))
+        reached = {"signed": ("in_force", "signed_not_in_force"), "entered_into_force": ("in_force",)}[success]
+        if done is None and u.get("status") in reached:
+            # The status shows the success happened, but no source dates it: censoring it would count a success as
+            # still pending, so the unit is left out (and listed), never guessed.
+            dropped.append((u[id_col], f"{u.get('status')}, but no {success} date was found"))
             continue
         if done is not None and not is_before(limit, done):
             cause, stop = 1, done

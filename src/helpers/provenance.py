@@ -57,8 +57,10 @@ def blocklist(path=None) -> tuple[str, ...]:
     """Domains that must never be cited (mirrors of leaked documents, scraped copies, content farms, staging hosts,
     encyclopedias), read from ``data/raw/compilation_notes/source_blocklist.txt`` (one domain a line, ``# why``)."""
     from . import paths
+    from .io import record_read
 
     path = path or paths.RAW / BLOCKLIST_FILE
+    record_read(path)  # validation depends on it: a notebook that validates re-runs when the list changes
     domains = []
     for line in open(path, encoding="utf-8"):
         domain = line.split("#", 1)[0].strip().lower()

@@ -21,13 +21,23 @@ def headline(text: str) -> None:
     display(Markdown(text))
 
 
+def show_table(df: pd.DataFrame) -> None:
+    """Show a table in a notebook as plain escaped HTML (no random element ids, nothing from the data executes)."""
+    from IPython.display import HTML
+
+    display(HTML(html_table(df)))
+
+
 def data_version(folder) -> str:
     """A short fingerprint of every file in ``folder`` (names and bytes): the version of the raw data."""
     import hashlib
     from pathlib import Path
 
+    from .io import record_read
+
     digest = hashlib.sha256()
     for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
+        record_read(path)  # the version changes with any file: the pipeline re-runs the report when one does
         digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:12]
 
@@ -54,8 +64,11 @@ def output_map(notebooks_dir) -> pd.DataFrame:
     import nbformat
     import pandas as pd
 
+    from .io import record_read
+
     rows = []
     for nb_path in sorted(Path(notebooks_dir).glob("[0-9][0-9]_*.ipynb")):
+        record_read(nb_path)
         nb = nbformat.read(nb_path, as_version=4)
         for i, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
@@ -86,8 +99,15 @@ def html_table(df: pd.DataFrame) -> str:
     """A plain, escaped HTML table of ``df`` (no index)."""
     import html
 
+    def cell(v) -> str:
+        if isinstance(v, float):
+            if math.isnan(v):
+                return ""
+            return f"{v:.0f}" if v.is_integer() else f"{v:.2f}"  # whole months as 4, not 4.000000
+        return str(v)
+
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(cell(v))}</td>" for v in row) + "</tr>"
                    for row in df.itertuples(index=False))
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
@@ -118,7 +138,7 @@ def html_page(title: str, meta: str, lead: str, sections: list[dict], ledger: pd
                      f"<a href='{s['figure'].replace('.png', '.svg')}'><img src='{s['figure']}' alt='{html.escape(s['title'])}'></a>"
                      f"<figcaption>{s['caption']} <a href='{s['notebook']}'>Notebook</a> · "
                      f"<a href='{s['figure'].replace('.png', '.svg')}'>SVG</a></figcaption></figure></section>")
-    parts.append(f"<section id='ledger'><h2>Claims ledger</h2><p>From <a href='notebooks/06_claims_ledger.html'>notebook 06</a>; "
+    parts.append(f"<section id='ledger'><h2>Claims ledger</h2><p>From <a href='../notebooks/06_claims_ledger.ipynb'>notebook 06</a>; "
                  f"also as <a href='tables/claims_ledger.csv'>CSV</a>.</p>{html_table(ledger)}</section>")
     parts.append(f"<section id='data'><h2>Data and provenance</h2>{provenance}</section></body></html>")
     return "\n".join(parts) + "\n"

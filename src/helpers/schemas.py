@@ -165,12 +165,13 @@ COHORT_OUTCOMES = ["binding_agreement", "framework_or_statement", "announced_onl
 DEAL_DOCUMENTS = TableSpec(
     file="deal_documents_2025_2026.csv",
     id_column="document_id",
-    sourced={"date": "source"},
+    sourced={"date": "source", "date_by": "source"},
     schema=pa.DataFrameSchema(
         {
             "document_id": text_column(unique=True, pattern=r"^[a-z0-9][a-z0-9-]*$"),
             "partner": text_column(),
             "date": date_column(),
+            "date_by": date_column(),  # where the day is unknown: the date by which the source shows it had happened
             "instrument": text_column(allowed=INSTRUMENTS),
             "title": text_column(),
             "document": text_column(required=False),

@@ -237,6 +237,9 @@ def cluster_bootstrap(frame: pd.DataFrame, statistic, cluster: str, n_resamples:
     return _percentiles(stats, confidence)
 
 
+FEW_EVENTS = 5  # at or below this many events (or non-events) a bootstrap interval is too narrow: widen to the exact one
+
+
 def cif_estimates(frame: pd.DataFrame, horizons: dict[str, float], cluster: str, n_resamples: int, seed: int,
                   confidence: float = 0.95) -> dict[str, dict]:
     """P(success by each horizon) from a ``negotiations.survival_frame``, with honest intervals (one bootstrap for all).
@@ -244,7 +247,8 @@ def cif_estimates(frame: pd.DataFrame, horizons: dict[str, float], cluster: str,
     The point estimate is the Aalen-Johansen cumulative incidence (failures as a competing outcome). The
     interval is a cluster bootstrap over ``cluster``; where no cluster (or every one) succeeded by the horizon it is
     the exact Clopper-Pearson bound over the clusters whose status at the horizon is known (one-sided at 0
-    events), since a bootstrap cannot leave 0. ``low_precision`` / ``high_precision`` recompute the point with
+    events), since a bootstrap cannot leave 0; with few events (``FEW_EVENTS``) the wider of the two.
+    ``low_precision`` / ``high_precision`` recompute the point with
     month-only dates at the last / first day of their month. Each value: value, ci_low, ci_high, method, n (clusters),
     events (clusters with a success by the horizon), low_precision, high_precision.
     """
@@ -266,12 +270,18 @@ def cif_estimates(frame: pd.DataFrame, horizons: dict[str, float], cluster: str,
     for j, (label, h) in enumerate(horizons.items()):
         events = int(((by_cluster["cause"] == 1) & (by_cluster["months"] <= h)).sum())
         known = int((((by_cluster["cause"] > 0) & (by_cluster["months"] <= h)) | (by_cluster["months"] >= h)).sum())
+        resampled = "bootstrap over units" if cluster == "unit_id" else f"bootstrap resampling whole {cluster}s"
         if events == 0 or events == known:
             low, high = clopper_pearson(events, known, confidence)
             method = "Clopper-Pearson exact bound"
+        elif min(events, known - events) <= FEW_EVENTS:
+            cp_low, cp_high = clopper_pearson(events, known, confidence)
+            b_low, b_high = _percentiles(boot[:, j], confidence)
+            low, high = min(cp_low, b_low), max(cp_high, b_high)
+            method = f"wider of the {resampled} and the exact Clopper-Pearson interval ({events} of {known})"
         else:
             low, high = _percentiles(boot[:, j], confidence)
-            method = "bootstrap over units" if cluster == "unit_id" else f"bootstrap resampling whole {cluster}s"
+            method = resampled
         value = float(point[j])
         out[label] = {"value": value, "ci_low": min(low, value), "ci_high": max(high, value), "method": method,
                       "n": int(len(by_cluster)), "events": events,
@@ -327,7 +337,8 @@ def incidence_grid(units: pd.DataFrame, launches, successes, horizons: dict[str,
     success definition × class, one row per agreement (``negotiations.agreement_units``).
 
     Columns: launch, success, class, horizon, months, value, ci_low, ci_high, method, n, events,
-    low_precision, high_precision (month-only dates at their extremes), median_months (inf: never reached 50%).
+    low_precision, high_precision (month-only dates at their extremes), median_months (inf: never reached 50%),
+    n_own_launch (agreements dated by this launch definition itself; the others use ``LAUNCH_FALLBACK``).
     """
     from .negotiations import survival_frame
 
@@ -339,10 +350,11 @@ def incidence_grid(units: pd.DataFrame, launches, successes, horizons: dict[str,
                 if len(sub) < 2:
                     continue
                 median = cif_median(sub["months"], sub["cause"])
+                own = int((sub["launch_from"] == launch).sum())  # the rest fall back on another launch date
                 estimates = cif_estimates(sub, horizons, "unit_id", n_resamples, seed, confidence)
                 for label, est in estimates.items():
                     rows.append({"launch": launch, "success": success, "class": cls, "horizon": label,
-                                 "months": horizons[label], **est, "median_months": median})
+                                 "months": horizons[label], **est, "median_months": median, "n_own_launch": own})
     return pd.DataFrame(rows)
 
 
@@ -357,7 +369,8 @@ def launch_class_table(grid: pd.DataFrame) -> pd.DataFrame:
     ('value [ci_low–ci_high]' as percentages), the number of agreements and the median months counting failures."""
     rows = []
     for (launch, cls), sub in grid.groupby(["launch", "class"], sort=False):
-        row = {"launch": launch.replace("_", " "), "class": CLASS_LABELS.get(cls, cls), "agreements": int(sub["n"].iloc[0])}
+        row = {"launch": launch.replace("_", " "), "class": CLASS_LABELS.get(cls, cls), "agreements": int(sub["n"].iloc[0]),
+               "dated by this launch": int(sub["n_own_launch"].iloc[0])}
         for _, est in sub.iterrows():
             text = f"{est['value']:.0%} [{est['ci_low']:.0%}–{est['ci_high']:.0%}]"
             if abs(est["low_precision"] - est["high_precision"]) > 1e-9:
