@@ -33,3 +33,29 @@ def test_nearly_means_at_most_and_close():
     assert claims.verdict_for_number(60, 57) == "roughly accurate"
     assert claims.verdict_for_number(60, 62, nearly=True) == "accurate"  # within 5% either way
     assert claims.verdict_for_number(60, 50, nearly=True) == "roughly accurate"
+
+
+def _claim(**kw):
+    base = {"claim_id": "c1", "claimed_value": "18", "check": "number", "evidence_keys": "a", "general_keys": None}
+    return pd.Series({**base, **kw})
+
+
+def test_one_rule_for_every_claim():
+    results = pd.DataFrame({"value": [17.9, 30.0, 20.0, 3.0, -11.8, -5.2, -12.0]},
+                           index=["a", "b", "c", "d", "p", "lo", "hi"])
+    facts = pd.DataFrame({"fact_id": ["f1"], "value": ["57"]})
+    assert claims.judge(_claim(), results, facts)[0] == "accurate"
+    assert claims.judge(_claim(general_keys="c"), results, facts)[0] == "accurate"  # 20 vs 18: within 25%
+    assert claims.judge(_claim(general_keys="b;c"), results, facts)[0] == claims.SOURCE_ONLY
+    assert claims.judge(_claim(check="pledge", claimed_value="90", evidence_keys="d"), results, facts)[0] == "unfulfilled"
+    assert claims.judge(_claim(check="nearly", claimed_value="60", evidence_keys="fact:f1"), results, facts)[0] == "accurate"
+    by_date = _claim(check="number_by_date", claimed_value="-10", evidence_keys="p", general_keys="lo;hi")
+    assert claims.judge(by_date, results, facts)[0] == "unverifiable"  # -5.2 would make it inaccurate
+    assert claims.judge(_claim(check="statement", evidence_keys=None), results, facts)[0] == "unverifiable"
+    with pytest.raises(KeyError, match="'zz' is not in reports/tables/results.csv"):
+        claims.judge(_claim(evidence_keys="zz"), results, facts)
+
+
+def test_spreadsheet_formulas_are_neutralised_but_numbers_kept():
+    df = pd.DataFrame({"text": ["=HYPERLINK(1)", "-10", "@x", "plain"]})
+    assert list(claims.safe_for_spreadsheets(df)["text"]) == ["'=HYPERLINK(1)", "-10", "'@x", "plain"]

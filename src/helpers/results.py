@@ -21,7 +21,7 @@ from .io import STAGE_ENV, input_path, write_csv
 PATH = paths.TABLES / "results.csv"
 COLUMNS = ["key", "value", "ci_low", "ci_high", "n", "unit", "description", "notebook"]
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
-UNITS = ("fraction", "months", "days", "count", "percent", "US$ millions", "date", "ratio", "p-value")
+UNITS = ("fraction", "months", "weeks", "days", "count", "percent", "US$ millions", "date", "ratio", "p-value")
 
 
 class MissingResultError(KeyError):
