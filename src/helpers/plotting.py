@@ -223,7 +223,8 @@ def draw_marks(ax: plt.Axes, marks: dict[str, float], label: bool = False) -> No
 
 CLASS_COLORS = {"all agreements": "0.25", "congressional FTAs": PALETTE[0], "executive / limited": PALETTE[2],
                 "renegotiations": PALETTE[4], "2025–26 partners": PALETTE[3], "accessions": PALETTE[7],
-                "2025–26, talks documented": PALETTE[3], "2025–26, whole cohort": PALETTE[4]}
+                "2025–26, talks documented": PALETTE[3], "2025–26, whole cohort": PALETTE[4],
+                "United States": PALETTE[3], "all but the United States": PALETTE[0]}
 
 
 def incidence_panels(panels: dict, marks: dict[str, float], horizon_months: float = 72,

@@ -138,7 +138,7 @@ def html_page(title: str, meta: str, lead: str, sections: list[dict], ledger: pd
                      f"<a href='{s['figure'].replace('.png', '.svg')}'><img src='{s['figure']}' alt='{html.escape(s['title'])}'></a>"
                      f"<figcaption>{s['caption']} <a href='{s['notebook']}'>Notebook</a> · "
                      f"<a href='{s['figure'].replace('.png', '.svg')}'>SVG</a></figcaption></figure></section>")
-    parts.append(f"<section id='ledger'><h2>Claims ledger</h2><p>From <a href='../notebooks/06_claims_ledger.ipynb'>notebook 06</a>; "
+    parts.append(f"<section id='ledger'><h2>Claims ledger</h2><p>From <a href='../notebooks/07_claims_ledger.ipynb'>notebook 07</a>; "
                  f"also as <a href='tables/claims_ledger.csv'>CSV</a>.</p>{html_table(ledger)}</section>")
     parts.append(f"<section id='data'><h2>Data and provenance</h2>{provenance}</section></body></html>")
     return "\n".join(parts) + "\n"

@@ -83,7 +83,8 @@ def publish(results: list[Result], notebook: str) -> pd.DataFrame:
     if dupes:
         raise ValueError(f"{notebook}: result key(s) given twice: {', '.join(dupes)}")
     existing = read_all(record=False)  # not an input: a notebook replaces only its own rows
-    others = existing[existing["notebook"] != notebook]
+    alive = {p.stem for p in paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")} | {notebook}
+    others = existing[(existing["notebook"] != notebook) & existing["notebook"].isin(alive)]  # drop renamed notebooks' rows
     clash = sorted(set(keys) & set(others["key"]))
     if clash:
         owners = others.set_index("key").loc[clash, "notebook"].to_dict()

@@ -245,6 +245,24 @@ WTO_RTA = TableSpec(
     ),
 )
 
+DURATION_STUDIES = TableSpec(
+    file="duration_studies.csv",
+    sourced={"value": "source"},
+    schema=pa.DataFrameSchema(
+        {
+            "study": text_column(),
+            "year": number_column(min_value=1940, max_value=2100, integer=True),
+            "sample": text_column(),
+            "statistic": text_column(),
+            "value": number_column(min_value=0),
+            "unit": text_column(),
+            "source": text_column(),
+            "notes": text_column(required=False),
+        },
+        strict=True,
+    ),
+)
+
 TARIFF_ACTIONS = TableSpec(
     file="tariff_actions.csv",
     id_column="action_id",
