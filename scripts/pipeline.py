@@ -53,7 +53,8 @@ def sha(path: Path) -> str:
 
 
 def common_hashes() -> dict[str, str]:
-    files = [ROOT / p for p in COMMON_INPUTS] + sorted((ROOT / "src" / "helpers").glob("*.py"))
+    files = ([ROOT / p for p in COMMON_INPUTS] + sorted((ROOT / "src" / "helpers").glob("*.py"))
+             + sorted((ROOT / "src" / "helpers" / "templates").glob("*")))
     return {p.relative_to(ROOT).as_posix(): sha(p) for p in files}
 
 

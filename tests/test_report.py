@@ -67,3 +67,17 @@ def test_output_map_ignores_reads(tmp_path):
     nbformat.write(nb, tmp_path / "01_x.ipynb")
     outputs = report.output_map(tmp_path)
     assert list(outputs["output"]) == ["tables/out.csv", "figures/chart.png", "figures/chart.svg"]
+
+
+def test_the_report_page_escapes_data_and_fits_small_screens():
+    import pandas as pd
+
+    evil = "<script>alert(1)</script>"
+    page = report.html_page(
+        title=f"T {evil}", meta=evil, lead=[evil], notebooks=[{"name": evil, "href": "../notebooks/01.ipynb"}],
+        ledger_notebook="../notebooks/07.ipynb", ledger=pd.DataFrame({"quote": [evil], "months": [4.0]}),
+        sections=[{"title": evil, "figure": "figures/x.png", "caption": "trusted <a href='t.csv'>link</a>", "notebook": "n"}],
+        provenance=report.html_table(pd.DataFrame({"note": [evil]})))
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "<a href='t.csv'>link</a>" in page  # captions are trusted HTML built by the report notebook
+    assert '<meta name="viewport"' in page and "<td>4</td>" in page  # whole numbers shown as such

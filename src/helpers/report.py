@@ -112,33 +112,22 @@ def html_table(df: pd.DataFrame) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-PAGE_STYLE = """
-body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;max-width:1050px;margin:2em auto;padding:0 1em;color:#222;line-height:1.5}
-h1{margin-bottom:.2em} .meta{color:#555;font-size:.9em} figure{margin:2em 0} img{max-width:100%;border:1px solid #ddd}
-figcaption{font-size:.92em;color:#333} table{border-collapse:collapse;font-size:.85em;margin:1em 0}
-td,th{border:1px solid #ccc;padding:.3em .5em;vertical-align:top}
-th{background:#f3f3f3} .lead{font-size:1.1em;background:#f6f8fa;padding:1em;border-left:4px solid #0173b2}
-"""
+def html_page(title: str, meta: str, lead: list[str], sections: list[dict], ledger: pd.DataFrame, provenance: str,
+              notebooks: list[dict], ledger_notebook: str) -> str:
+    """The report page, rendered from ``templates/report.html.j2`` (jinja2, every value escaped unless marked safe).
 
-
-def html_page(title: str, meta: str, lead: str, sections: list[dict], ledger: pd.DataFrame, provenance: str) -> str:
-    """The report page: lead, one section per finding (figure, caption, link to its notebook), ledger, provenance.
-
-    Each section is a dict with keys title, figure (path relative to reports/), caption, notebook (HTML path).
+    ``lead``: the key numbers (plain text); ``sections``: dicts with title, figure (path relative to reports/), caption
+    (trusted HTML built by the report notebook: it may hold links) and notebook (link); ``ledger``: a table, escaped;
+    ``provenance``: trusted HTML (tables from ``html_table``, which escapes every cell); ``notebooks``: dicts with name
+    and href.
     """
-    import html
+    from jinja2 import Environment, PackageLoader, select_autoescape
+    from markupsafe import Markup
 
-    parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
-             f"<style>{PAGE_STYLE}</style></head><body>", f"<h1>{html.escape(title)}</h1>",
-             f"<p class='meta'>{meta}</p>", f"<p class='lead'>{lead}</p>", "<h2>Contents</h2><ol>"]
-    parts += [f"<li><a href='#s{i}'>{html.escape(s['title'])}</a></li>" for i, s in enumerate(sections, 1)]
-    parts.append("<li><a href='#ledger'>Claims ledger</a></li><li><a href='#data'>Data and provenance</a></li></ol>")
-    for i, s in enumerate(sections, 1):
-        parts.append(f"<section id='s{i}'><h2>{i}. {html.escape(s['title'])}</h2><figure>"
-                     f"<a href='{s['figure'].replace('.png', '.svg')}'><img src='{s['figure']}' alt='{html.escape(s['title'])}'></a>"
-                     f"<figcaption>{s['caption']} <a href='{s['notebook']}'>Notebook</a> · "
-                     f"<a href='{s['figure'].replace('.png', '.svg')}'>SVG</a></figcaption></figure></section>")
-    parts.append(f"<section id='ledger'><h2>Claims ledger</h2><p>From <a href='../notebooks/07_claims_ledger.ipynb'>notebook 07</a>; "
-                 f"also as <a href='tables/claims_ledger.csv'>CSV</a>.</p>{html_table(ledger)}</section>")
-    parts.append(f"<section id='data'><h2>Data and provenance</h2>{provenance}</section></body></html>")
-    return "\n".join(parts) + "\n"
+    env = Environment(loader=PackageLoader("helpers", "templates"), autoescape=select_autoescape(["html", "j2"]),
+                      keep_trailing_newline=True)
+    page = env.get_template("report.html.j2").render(
+        title=title, meta=meta, lead=lead, notebooks=notebooks, ledger_notebook=ledger_notebook,
+        sections=[{**s, "caption": Markup(s["caption"])} for s in sections],
+        ledger_table=Markup(html_table(ledger)), provenance=Markup(provenance))
+    return page

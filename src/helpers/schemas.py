@@ -476,3 +476,48 @@ PROCESSED_NEGOTIATIONS = pa.DataFrameSchema(
                      error="signing_event must be 1 exactly when outcome is 'signed'")],
     strict=False,
 )
+
+
+# The other processed tables: checked when written and when read (``load_processed``), so a downstream notebook
+# never works on a table of the wrong shape.
+_DATE_OR_EMPTY = pa.Column(object, pa.Check(lambda v: v is None or (isinstance(v, float) and pd.isna(v)) or _is_partial_date(v),
+                                             element_wise=True, error="not a date"), nullable=True)
+PROCESSED_TABLES: dict[str, pa.DataFrameSchema] = {
+    "negotiations.csv": PROCESSED_NEGOTIATIONS,
+    "agreement_units.csv": pa.DataFrameSchema(
+        {"unit_id": pa.Column(str, unique=True), "agreement": pa.Column(str), "track": pa.Column(str, pa.Check.isin(TRACKS)),
+         "n_rows": _typed("Int64", nullable=False, checks=[pa.Check.ge(1)]), "status": pa.Column(str, pa.Check.isin(STATUSES)),
+         **{c: _DATE_OR_EMPTY for c in ["announced", "notified_congress", "first_round", "concluded", "signed",
+                                        "entered_into_force", "ended", "status_verified"]}},
+        strict=False),
+    "published_durations.csv": pa.DataFrameSchema(
+        {"partner": pa.Column(str, unique=True), "months_to_signing": _typed(float, nullable=False, checks=[pa.Check.ge(0)]),
+         "months_to_implementation": _typed(float, nullable=False, checks=[pa.Check.ge(0)])}, strict=False),
+    "trade_annual.csv": pa.DataFrameSchema(
+        {"partner_code": pa.Column(str), "year": _typed("Int64", nullable=False, checks=[pa.Check.in_range(1985, 2100)]),
+         "imports_musd": _typed(float, checks=[pa.Check.ge(0)]), "exports_musd": _typed(float, checks=[pa.Check.ge(0)])},
+        strict=False, unique=["partner_code", "year"]),
+    "negotiation_trade_shares.csv": pa.DataFrameSchema(
+        {"negotiation_id": pa.Column(str, unique=True), "trade_share": _typed(float, checks=[pa.Check.in_range(0, 1)])},
+        strict=False),
+    "trade_china_monthly.csv": pa.DataFrameSchema(
+        {"year": _typed("Int64", nullable=False), "month": _typed("Int64", nullable=False, checks=[pa.Check.in_range(1, 12)]),
+         "imports_musd": _typed(float, checks=[pa.Check.ge(0)])}, strict=False, unique=["year", "month"]),
+}
+
+
+def load_processed(name: str) -> pd.DataFrame:
+    """Read a processed table (this run's copy if an earlier notebook rewrote it) and check it against its schema.
+
+    Raises ``KeyError`` for an unknown table and ``ValueError`` naming the file and the failed checks.
+    """
+    from .io import read_output_csv
+
+    if name not in PROCESSED_TABLES:
+        raise KeyError(f"no schema for data/processed/{name} (known: {sorted(PROCESSED_TABLES)})")
+    df = read_output_csv(paths.PROCESSED / name, dtype={"negotiation_id": str, "unit_id": str, "partner_code": str})
+    try:
+        return PROCESSED_TABLES[name].validate(df, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        failures = exc.failure_cases[["column", "check", "failure_case"]].head(10).to_string(index=False)
+        raise ValueError(f"data/processed/{name} does not match its schema (re-run `make all`):\n{failures}") from None
