@@ -29,6 +29,7 @@ import os
 import shutil
 import signal
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -177,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
                 exporter = HTMLExporter()
             print(f"{name}: running ({reason})", flush=True)
             source_hash = sha(ROOT / "notebooks" / name)
+            started = time.perf_counter()
             try:
                 run_one(name, params, exporter)
             except Exception as exc:  # papermill's error names the cell; keep the message short
@@ -197,6 +199,7 @@ def main(argv: list[str] | None = None) -> int:
                     reads.setdefault(rel, digest)  # the first read is what the notebook saw
             ran[name] = {"source": source_hash, "common": common, "reads": reads}
             produced[name] = outputs_of(name)
+            print(f"{name}: done in {time.perf_counter() - started:.1f} s", flush=True)
             write_manifest(produced)  # later notebooks of this run (the report) read it
         if not ran:
             print("Nothing to do: every notebook is up to date (python scripts/pipeline.py --dry-run says why).")

@@ -115,3 +115,12 @@ def test_no_study_constant_is_typed_in_code_cells_or_helpers():
             if pattern.search(code):
                 offenders.append(f"helpers/{module}.py: {line.strip()}")
     assert not offenders, "study constants typed outside params.yaml:\n" + "\n".join(offenders)
+
+
+def test_vectorised_median_interval_matches_the_generic_bootstrap():
+    rng = np.random.default_rng(3)
+    months = rng.integers(1, 40, size=40).astype(float)
+    frame = pd.DataFrame({"unit_id": [f"u{i}" for i in range(40)], "months": months,
+                          "cause": rng.choice([0, 1, 2], size=40, p=[0.2, 0.6, 0.2])})
+    slow = survival.cluster_bootstrap(frame, lambda f: survival.cif_median(f["months"], f["cause"]), "unit_id", 300, 7)
+    assert survival.cif_median_interval(frame, "unit_id", 300, 7) == slow

@@ -225,15 +225,74 @@ def _percentiles(stats: np.ndarray, confidence: float) -> tuple[float, float]:
     return float(np.quantile(stats, alpha / 2)), float(np.quantile(stats, 1 - alpha / 2))
 
 
+def _weighted_cif_curves(weights: np.ndarray, months: np.ndarray, cause: np.ndarray,
+                         event_cause: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """Aalen-Johansen cumulative incidence for many weightings of the same units at once: (event times, curves).
+
+    ``weights`` is (replicates x units): frequency weights (bootstrap counts, or 0/1 group membership); curves is
+    (replicates x event times). The same estimator as ``aalen_johansen``, vectorised over replicates.
+    """
+    events = cause > 0
+    times = np.unique(months[events])
+    if not len(times):
+        return times, np.zeros((weights.shape[0], 0))
+    at_risk_ind = (months[:, None] >= times[None, :]).astype(float)
+    event_ind = ((months[:, None] == times[None, :]) & events[:, None]).astype(float)
+    cause_ind = event_ind * (cause == event_cause)[:, None]
+    at_risk, d_all, d_k = weights @ at_risk_ind, weights @ event_ind, weights @ cause_ind
+    with np.errstate(divide="ignore", invalid="ignore"):
+        hazard_all = np.where(at_risk > 0, d_all / at_risk, 0.0)
+        hazard_k = np.where(at_risk > 0, d_k / at_risk, 0.0)
+    surv_before = np.concatenate([np.ones((weights.shape[0], 1)), np.cumprod(1 - hazard_all, axis=1)[:, :-1]], axis=1)
+    return times, np.cumsum(surv_before * hazard_k, axis=1)
+
+
+def _weighted_cif_at(weights: np.ndarray, months: np.ndarray, cause: np.ndarray, marks: np.ndarray,
+                     event_cause: int = 1) -> np.ndarray:
+    """``_weighted_cif_curves`` read at ``marks``: (replicates x marks)."""
+    times, inc = _weighted_cif_curves(weights, months, cause, event_cause)
+    if not len(times):
+        return np.zeros((weights.shape[0], len(marks)))
+    pos = np.searchsorted(times, marks, side="right") - 1
+    return np.where(pos[None, :] >= 0, inc[:, np.clip(pos, 0, None)], 0.0)
+
+
+def _bootstrap_counts(codes: np.ndarray, n_resamples: int, seed: int) -> np.ndarray:
+    """(replicates x units) bootstrap counts drawing whole clusters, the same draws as ``_resample_indices``."""
+    k = int(codes.max()) + 1
+    if k < 2:
+        raise ValueError(f"need at least two clusters for a bootstrap interval, got {k}")
+    rng = np.random.default_rng(seed)
+    cluster_counts = np.stack([np.bincount(rng.integers(0, k, size=k), minlength=k) for _ in range(n_resamples)])
+    return cluster_counts[:, codes].astype(float)
+
+
+def cif_median_interval(frame: pd.DataFrame, cluster: str, n_resamples: int, seed: int,
+                        confidence: float = 0.95) -> tuple[float, float]:
+    """Bootstrap interval (whole clusters resampled) of ``cif_median``; a median never reached counts as +inf."""
+    codes = pd.factorize(frame[cluster], sort=True)[0]
+    times, inc = _weighted_cif_curves(_bootstrap_counts(codes, n_resamples, seed), frame["months"].to_numpy(float),
+                                      frame["cause"].to_numpy(int))
+    reached = inc >= 0.5 - 1e-12
+    medians = np.where(reached.any(axis=1), times[np.argmax(reached, axis=1)] if len(times) else np.inf, np.inf)
+    return _percentiles(medians, confidence)
+
+
 def cluster_bootstrap(frame: pd.DataFrame, statistic, cluster: str, n_resamples: int, seed: int,
                       confidence: float = 0.95) -> tuple[float, float]:
-    """Percentile interval of ``statistic(frame)`` resampling whole clusters (e.g. agreements) with replacement.
+    """Percentile interval of ``statistic`` resampling whole clusters (e.g. agreements) with replacement.
+
+    ``statistic`` receives one resample as a mapping column -> numpy array (``f["months"]`` works as on a DataFrame).
 
     Rows of one cluster share their dates, so they are drawn together; with one row per cluster this is the
     ordinary bootstrap. Non-finite replicates (e.g. a median never reached) count as +inf.
     """
     codes = pd.factorize(frame[cluster], sort=True)[0]
-    stats = np.array([statistic(frame.take(idx)) for idx in _resample_indices(codes, n_resamples, seed)])
+    columns = {c: frame[c].to_numpy() for c in frame.columns}
+    # The statistic gets each resample as a dict of numpy arrays (column -> values): indexing arrays is far cheaper
+    # than building a DataFrame per resample, and f["months"] etc. read the same either way.
+    stats = np.array([statistic({c: a[idx] for c, a in columns.items()})
+                      for idx in _resample_indices(codes, n_resamples, seed)])
     return _percentiles(stats, confidence)
 
 
@@ -265,7 +324,7 @@ def cif_estimates(frame: pd.DataFrame, horizons: dict[str, float], cluster: str,
     point = at_horizons(months, cause)
     low_p = at_horizons(frame["months_high"].to_numpy(float), cause)
     high_p = at_horizons(frame["months_low"].to_numpy(float), cause)
-    boot = np.array([at_horizons(months[idx], cause[idx]) for idx in _resample_indices(codes, n_resamples, seed)])
+    boot = _weighted_cif_at(_bootstrap_counts(codes, n_resamples, seed), months, cause, marks)  # all replicates at once
     out = {}
     for j, (label, h) in enumerate(horizons.items()):
         events = int(((by_cluster["cause"] == 1) & (by_cluster["months"] <= h)).sum())
@@ -312,7 +371,10 @@ def permutation_test_cif(frame: pd.DataFrame, group: str, horizon: float, n_resa
 
     observed = abs(diff(labels))
     rng = np.random.default_rng(seed)
-    hits = sum(abs(diff(rng.permutation(labels))) >= observed - 1e-12 for _ in range(n_resamples))
+    in_a = np.stack([rng.permutation(labels) == levels[0] for _ in range(n_resamples)]).astype(float)
+    mark = np.array([float(horizon)])
+    diffs = _weighted_cif_at(in_a, months, cause, mark)[:, 0] - _weighted_cif_at(1 - in_a, months, cause, mark)[:, 0]
+    hits = int((np.abs(diffs) >= observed - 1e-12).sum())
     return float((hits + 1) / (n_resamples + 1))
 
 
