@@ -28,7 +28,12 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(tmp) / "country.xlsx"
         print(f"downloading {trade.CENSUS_URL}")
-        urllib.request.urlretrieve(trade.CENSUS_URL, target)
+        try:
+            urllib.request.urlretrieve(trade.CENSUS_URL, target)
+        except OSError as exc:  # URLError is an OSError: no network, DNS, refused, timeout
+            print(f"Could not download the Census file ({getattr(exc, 'reason', exc)}); this target needs internet access. "
+                  "Nothing was changed.", file=sys.stderr)
+            return 2
         table = trade.rebuild_raw_table(target, paths.RAW / schemas.CENSUS_TRADE.file, partners_needed(), ["CHN"])
     print(f"wrote {len(table)} rows to {paths.relative(paths.RAW / schemas.CENSUS_TRADE.file)}")
     return 0

@@ -51,6 +51,41 @@ def line_of(index: int) -> int:
     return int(index) + 2
 
 
+def _decodes(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def _parse_csv(path: Path, text: str) -> tuple[list[list[str]], list[int]]:
+    """Rows of a CSV text and the physical line each starts on; blank lines skipped. A row with the wrong number of
+    fields, or a quote left open, raises ``RawDataError`` naming the line where the row starts."""
+    import csv
+    import io as _io
+
+    reader = csv.reader(_io.StringIO(text, newline=""), strict=True)
+    rows, lines = [], []
+    start = 1
+    try:
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                rows.append(row)
+                lines.append(start)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise RawDataError(path, [Problem(start, None, f"not a readable UTF-8 CSV ({exc}): a quote left open or a "
+                                                       "stray quote in the row starting here")]) from None
+    if rows:
+        width = len(rows[0])
+        bad = [Problem(line, None, f"{len(row)} fields where the header has {width} (a missing or extra comma, "
+                                   "or a quote left open)") for row, line in zip(rows[1:], lines[1:]) if len(row) != width]
+        if bad:
+            raise RawDataError(path, bad)
+    return rows, lines
+
+
 def read_raw_csv(path: Path | str, required: list[str] | None = None) -> pd.DataFrame:
     """Read a raw CSV as strings, empty cells as missing, surrounding spaces stripped.
 
@@ -62,12 +97,22 @@ def read_raw_csv(path: Path | str, required: list[str] | None = None) -> pd.Data
         raise RawDataError(path, [Problem(None, None, "file not found")])
     if path.stat().st_size == 0:
         raise RawDataError(path, [Problem(None, None, "file is empty (expected a header row)")])
+    raw = path.read_bytes()
     try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        raise RawDataError(path, [Problem(None, None, f"not a readable UTF-8 CSV ({exc})")]) from None
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        bad = next(i for i, line in enumerate(raw.split(b"\n"), start=1) if not _decodes(line))
+        raise RawDataError(path, [Problem(bad, None, "not a readable UTF-8 CSV: this line is not UTF-8 text (save the file as UTF-8)")]) from None
+    rows, lines = _parse_csv(path, text)
+    if not rows:
+        raise RawDataError(path, [Problem(None, None, "file is empty (expected a header row)")])
+    header, body = rows[0], rows[1:]
+    df = pd.DataFrame(body, columns=header, dtype=str).replace({"": None})
+    # Index = physical line - 2, so line_of(index) names the line the row starts on even after blank lines or
+    # cells that span lines.
+    df.index = pd.Index([line - 2 for line in lines[1:]])
     df.columns = [str(c).strip() for c in df.columns]
-    df = df.apply(lambda col: col.str.strip())
+    df = df.apply(lambda col: col.str.strip()).replace({"": None})
     if required:
         missing = [c for c in required if c not in df.columns]
         if missing:

@@ -8,6 +8,7 @@ of a file are reported together in one ``RawDataError``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,6 +89,7 @@ class TableSpec:
     schema: pa.DataFrameSchema
     sourced: dict[str, str] = field(default_factory=dict)  # fact column -> column holding its source
     id_column: str | None = None
+    as_of: str | None = None  # the params.yaml key of this table's as-of date: no date may be later
 
     @property
     def path(self) -> Path:
@@ -99,6 +101,7 @@ def _sourced(dates: list[str]) -> dict[str, str]:
 
 
 NEGOTIATIONS = TableSpec(
+    as_of="as_of_negotiations",
     file="negotiations.csv",
     id_column="negotiation_id",
     sourced={"track": "source_track", **_sourced(NEGOTIATION_DATES)},
@@ -163,6 +166,7 @@ COHORT_REASONS = ["annex_i", "china", "named_negotiating"]
 COHORT_OUTCOMES = ["binding_agreement", "framework_or_statement", "announced_only", "none", "talks_broken_off"]
 
 DEAL_DOCUMENTS = TableSpec(
+    as_of="as_of_deals",
     file="deal_documents_2025_2026.csv",
     id_column="document_id",
     sourced={"date": "source", "date_by": "source"},
@@ -185,6 +189,7 @@ DEAL_DOCUMENTS = TableSpec(
 )
 
 DEAL_PARTNERS = TableSpec(
+    as_of="as_of_deals",
     file="deal_partners_2025.csv",
     id_column="partner",
     sourced={"annex_i_rate_pct": "source_annex_i_rate", "talks_began": "source_talks_began",
@@ -208,6 +213,7 @@ DEAL_PARTNERS = TableSpec(
 )
 
 SOURCE_CONFLICTS = TableSpec(
+    as_of="as_of_negotiations",
     file="source_conflicts.csv",
     id_column="subject",
     sourced={"value_ours": "source_ours", "value_other": "source_other"},
@@ -227,9 +233,10 @@ SOURCE_CONFLICTS = TableSpec(
 )
 
 _WTO_DATES = ["Date of Signature (G)", "Date of Signature (S)", "Date of Notification (G)", "Date of Notification (S)",
-              "Date of Entry into Force (G)", "Date of Entry into Force (S)", "Inactive Date", "Consideration Date (G)",
-              "Consideration Date (S)"]
+              "Date of Entry into Force (G)", "Date of Entry into Force (S)", "Inactive Date"]
+# WTO consideration dates may be scheduled after the export date, so they are not held to it.
 WTO_RTA = TableSpec(
+    as_of="as_of_wto",
     file="wto_rta.csv",
     id_column="RTA ID",
     sourced={c: "source" for c in _WTO_DATES},
@@ -264,6 +271,7 @@ DURATION_STUDIES = TableSpec(
 )
 
 TARIFF_ACTIONS = TableSpec(
+    as_of="as_of_tariffs",
     file="tariff_actions.csv",
     id_column="action_id",
     sourced={"announced": "source_announced", "effective": "source_effective", "rate_pct": "source_document"},
@@ -280,6 +288,7 @@ TARIFF_ACTIONS = TableSpec(
             "legal_authority": text_column(required=False),
             "document": text_column(required=False),
             "source_document": text_column(required=False),
+            "supersedes": text_column(required=False),  # the action_id this one replaces on the same day
             "notes": text_column(required=False),
         },
         strict=True,
@@ -309,6 +318,7 @@ CLAIMS = TableSpec(
 )
 
 CLAIM_FACTS = TableSpec(
+    as_of="as_of_report",
     file="claim_facts.csv",
     id_column="fact_id",
     sourced={"value": "source", "date": "source"},
@@ -370,8 +380,14 @@ def schema_problems(df: pd.DataFrame, schema: pa.DataFrameSchema) -> list[Proble
     return []
 
 
+# A source is a URL, or a formal citation: a document with a date or a citation marker (FR page, statute, public law,
+# executive order, proclamation, CBP message, House document). "see above" or "row notes" are not sources.
+SOURCE_FORM = re.compile(r"^https?://\S+|^(?=.*\b(1[89]\d\d|20\d\d)\b).{12,}|.*(\d+ FR \d+|Stat\.|Public Law|P\.L\. ?\d|"
+                         r"U\.S\.C\.|Proclamation|Executive Order|EO \d+|CSMS|H\. ?Doc)")
+
+
 def source_problems(df: pd.DataFrame, spec: TableSpec) -> list[Problem]:
-    """A non-empty fact without a source in its source column."""
+    """A non-empty fact without a source in its source column, or a source that is neither a URL nor a citation."""
     problems = []
     for fact, source in spec.sourced.items():
         if fact not in df.columns or source not in df.columns:
@@ -379,6 +395,11 @@ def source_problems(df: pd.DataFrame, spec: TableSpec) -> list[Problem]:
         missing = df[fact].notna() & df[source].isna()
         for idx in df.index[missing]:
             problems.append(Problem(line_of(idx), source, f"{fact} '{df.at[idx, fact]}' has no source"))
+    for column in {source for source in spec.sourced.values() if source in df.columns}:
+        for idx, value in df[column].dropna().items():
+            if not SOURCE_FORM.match(value):
+                problems.append(Problem(line_of(idx), column, f"'{value[:60]}' is not a source: give the URL or a formal "
+                                                              "citation (document, date or FR/statute reference)"))
     return problems
 
 
@@ -422,6 +443,99 @@ def negotiation_row_problems(df: pd.DataFrame) -> list[Problem]:
     return problems
 
 
+def date_columns(spec: TableSpec) -> list[str]:
+    """The columns of a table that hold dates (those checked by ``date_column``)."""
+    return [name for name, col in spec.schema.columns.items()
+            if any("not a date of the form" in str(check.error) for check in col.checks)]
+
+
+def future_problems(df: pd.DataFrame, spec: TableSpec) -> list[Problem]:
+    """Dates later than the table's as-of date (params.yaml): a typo, or a fact the data cannot yet know."""
+    if spec.as_of is None:
+        return []
+    from .params import load_params
+
+    limit = parse_partial_date(load_params()[spec.as_of])
+    problems = []
+    for column in date_columns(spec):
+        if column not in df.columns:
+            continue
+        for idx, value in df[column].dropna().items():
+            try:
+                day = parse_partial_date(value)
+            except ValueError:
+                continue  # reported by the schema
+            if day is not None and is_before(limit, day):
+                problems.append(Problem(line_of(idx), column, f"{value} is after the table's as-of date {limit} "
+                                                              f"(params.yaml {spec.as_of})"))
+    return problems
+
+
+# Plausible rates (percent) of each kind of US tariff layer; 0 marks a layer that ended.
+RATE_BOUNDS = {"reciprocal_ieepa": (10, 150), "fentanyl_ieepa": (10, 40), "section_122": (1, 15),
+               "section_232": (1, 100), "section_301": (1, 100)}
+GROUP_PARTNERS = re.compile(r"^(All\b|Annex I partners|About \d+ economies|\d+ economies)")
+
+
+def tariff_row_problems(df: pd.DataFrame) -> list[Problem]:
+    """Rules across tariff actions: effective on or after announced, rates plausible for their layer, partners
+    known (a country or a declared group), and no two actions of one layer and partner on the same day unless one
+    ``supersedes`` the other."""
+    from .countries import UnknownCountryError, partner_code
+
+    problems = []
+    for idx, row in df.iterrows():
+        line = line_of(idx)
+        try:
+            announced, effective = parse_partial_date(row["announced"]), parse_partial_date(row["effective"])
+        except ValueError:
+            announced = effective = None  # reported by the schema
+        if announced is not None and effective is not None and is_before(effective, announced):
+            problems.append(Problem(line, "effective", f"effective {effective} is before announced {announced}"))
+        bounds = RATE_BOUNDS.get(row["measure"])
+        if bounds and isinstance(row["rate_pct"], str):
+            try:
+                rate = float(row["rate_pct"])
+            except ValueError:
+                rate = None  # reported by the schema
+            if rate is not None and rate != 0 and not bounds[0] <= rate <= bounds[1]:
+                problems.append(Problem(line, "rate_pct", f"{rate:g}% is implausible for {row['measure']} "
+                                                          f"(expected 0 or {bounds[0]}-{bounds[1]}%: a percent, not a fraction)"))
+        if not GROUP_PARTNERS.match(str(row["partner"])):
+            try:
+                partner_code(row["partner"])
+            except UnknownCountryError as exc:
+                problems.append(Problem(line, "partner", str(exc)))
+    dated = df.dropna(subset=["effective"])
+    superseded = set(df["supersedes"].dropna()) if "supersedes" in df else set()
+    for _, group in dated.groupby(["partner", "measure", "effective"]):
+        clash = [i for i, r in group.iterrows() if r["action_id"] not in superseded]
+        if len(group) > 1 and len(clash) > 1:
+            for idx in clash[1:]:
+                problems.append(Problem(line_of(idx), "effective", f"a second {df.at[idx, 'measure']} action for "
+                                        f"{df.at[idx, 'partner']} on {df.at[idx, 'effective']}; if it replaces another, name it in 'supersedes'"))
+    return problems
+
+
+def published_average_problems(df: pd.DataFrame) -> list[Problem]:
+    """Freund & McDaniel's printed 'Average' row must be the mean of the printed rows (within the table's rounding
+    to whole months), so a deleted or mistyped row cannot pass silently."""
+    problems = []
+    is_avg = df["partner"] == "Average"
+    if is_avg.sum() != 1:
+        return [Problem(None, "partner", "the printed 'Average' row is missing (or given twice)")]
+    idx = df.index[is_avg][0]
+    for column in ("months_to_signing", "months_to_implementation"):
+        try:
+            rows, printed = df.loc[~is_avg, column].astype(float), float(df.at[idx, column])
+        except (TypeError, ValueError):
+            continue  # reported by the schema
+        if abs(rows.mean() - printed) > 0.5:
+            problems.append(Problem(line_of(idx), column, f"the printed average {printed:g} is not the mean of the "
+                                    f"{len(rows)} rows ({rows.mean():.2f}): a row missing or mistyped?"))
+    return problems
+
+
 def validate_table(df: pd.DataFrame, spec: TableSpec, path: Path | str | None = None) -> pd.DataFrame:
     """Validate a raw table against its spec; raise one ``RawDataError`` listing every problem found."""
     path = Path(path) if path is not None else spec.path
@@ -430,11 +544,16 @@ def validate_table(df: pd.DataFrame, spec: TableSpec, path: Path | str | None = 
     problems = schema_problems(df, spec.schema)
     if not any(p.line == 1 for p in problems):  # row rules need the full header
         problems += source_problems(df, spec)
+        problems += future_problems(df, spec)
         from .provenance import blocked_sources, blocklist  # a later layer's helper; imported here to avoid a cycle
 
         problems += blocked_sources(df, blocklist())
         if spec is NEGOTIATIONS:
             problems += negotiation_row_problems(df)
+        if spec is TARIFF_ACTIONS:
+            problems += tariff_row_problems(df)
+        if spec is PUBLISHED_DURATIONS:
+            problems += published_average_problems(df)
     if problems:
         raise RawDataError(path, problems)
     return df
