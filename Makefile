@@ -9,7 +9,7 @@ KERNEL := deal-clock
 ENV_STAMP := $(VENV)/.deal-clock-installed
 EXEC := reports/notebooks
 
-.PHONY: all status setup test unit nbval lint lab clean help bench lock update-trade-data
+.PHONY: all status setup test unit nbval lint lab clean help bench lock update-trade-data update-duties-data
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -60,6 +60,9 @@ lock: ## regenerate requirements.lock from pyproject.toml in a clean environment
 
 update-trade-data: $(ENV_STAMP) ## download the current Census country file and rebuild the raw trade table (needs internet)
 	$(PY) scripts/update_trade_data.py
+
+update-duties-data: $(ENV_STAMP) ## rebuild the raw duties table from the Census international trade API (needs internet)
+	$(PY) scripts/update_duties_data.py
 
 clean: ## forget what ran (the next `make all` re-runs every notebook); keeps .venv and the published outputs
 	rm -rf $(EXEC) build

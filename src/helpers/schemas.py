@@ -270,6 +270,23 @@ DURATION_STUDIES = TableSpec(
     ),
 )
 
+CENSUS_DUTIES = TableSpec(
+    file="census_duties_by_partner.csv",
+    sourced={"imports_consumption_musd": "source", "calculated_duty_musd": "source"},
+    schema=pa.DataFrameSchema(
+        {
+            "partner_code": text_column(pattern=r"^[A-Z]{3}$"),
+            "year": number_column(min_value=1993, max_value=2100, integer=True, required=True),
+            "month": number_column(min_value=1, max_value=12, integer=True, required=True),
+            "imports_consumption_musd": number_column(min_value=0, required=True),
+            "calculated_duty_musd": number_column(min_value=0, required=True),
+            "source": text_column(),
+        },
+        strict=True,
+        unique=["partner_code", "year", "month"],
+    ),
+)
+
 TARIFF_ACTIONS = TableSpec(
     as_of="as_of_tariffs",
     file="tariff_actions.csv",

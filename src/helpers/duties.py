@@ -1,0 +1,105 @@
+"""Tariffs as paid: Census calculated duties and imports for consumption by partner and month, and the rate collected."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from .io import Problem, RawDataError
+
+# The official series: the Census Bureau's international trade API, imports by HS (calculated duty and customs value
+# of imports for consumption, monthly, by country). One request per month; the API answers a JSON array whose first
+# row is the header.
+CENSUS_API = ("https://api.census.gov/data/timeseries/intltrade/imports/hs"
+              "?get=CTY_CODE,CTY_NAME,CAL_DUT_MO,CON_VAL_MO&time={year}-{month:02d}&COMM_LVL=HS2")
+# Census country codes of the partners tracked (5700 China, 1220 Canada, ...); '-' is the world total.
+CENSUS_CODES = {"CHN": "5700", "CAN": "1220", "MEX": "2010", "JPN": "5880", "KOR": "5800", "VNM": "5520",
+                "GBR": "4120", "IND": "5330", "CHE": "4419", "TWN": "5830", "WLD": "-"}
+
+
+def read_duties_json(path: Path | str) -> pd.DataFrame:
+    """Tidy rows (partner_code, year, month, imports_consumption_musd, calculated_duty_musd) from one year file of the
+    public copy of the Census series (``duties_by_country/<YEAR>.json``: an array of countries with 12 monthly
+    ``duties`` and ``import_value`` in whole dollars). Months not yet published (null) are left out. Raises
+    ``RawDataError`` naming the file and the country when a file is malformed or its months do not add up to its year.
+    """
+    path = Path(path)
+    try:
+        records = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise RawDataError(path, [Problem(None, None, f"not a readable JSON file ({exc})")]) from None
+    rows, problems = [], []
+    for record in records:
+        code = record.get("country_code", "?")
+        try:
+            duties, imports, year = record["duties"], record["import_value"], int(record["year"])
+        except (KeyError, TypeError, ValueError):
+            problems.append(Problem(None, code, "missing duties, import_value or year"))
+            continue
+        if len(duties) != 12 or len(imports) != 12:
+            problems.append(Problem(None, code, "duties and import_value must have 12 months"))
+            continue
+        for name, months, total in (("duties", duties, record.get("duties_year")),
+                                    ("import_value", imports, record.get("import_value_year"))):
+            if total is not None and sum(v for v in months if v is not None) != total:
+                problems.append(Problem(None, code, f"{name} months do not add up to {name}_year"))
+        for month, (duty, value) in enumerate(zip(duties, imports), start=1):
+            if duty is None or value is None:
+                continue
+            rows.append({"partner_code": code, "year": year, "month": month,
+                         "imports_consumption_musd": value / 1e6, "calculated_duty_musd": duty / 1e6})
+    if problems:
+        raise RawDataError(path, problems)
+    return pd.DataFrame(rows)
+
+
+def read_census_api(text: str, year: int, month: int) -> pd.DataFrame:
+    """Tidy rows from one month's answer of the Census API (``CENSUS_API``), for the partners in ``CENSUS_CODES``:
+    the answer has one row per country and HS chapter, summed here. Values are dollars; the table keeps US$ millions."""
+    table = json.loads(text)
+    header, body = table[0], table[1:]
+    df = pd.DataFrame(body, columns=header)
+    wanted = {v: k for k, v in CENSUS_CODES.items()}
+    df = df[df["CTY_CODE"].isin(wanted)]
+    df = df.assign(duty=pd.to_numeric(df["CAL_DUT_MO"]), value=pd.to_numeric(df["CON_VAL_MO"]))
+    sums = df.groupby("CTY_CODE")[["duty", "value"]].sum()
+    return pd.DataFrame([{"partner_code": wanted[code], "year": year, "month": month,
+                          "imports_consumption_musd": s["value"] / 1e6, "calculated_duty_musd": s["duty"] / 1e6}
+                         for code, s in sums.iterrows()])
+
+
+def collected_rates(duties: pd.DataFrame) -> pd.DataFrame:
+    """The collected rate = calculated duty / imports for consumption, by partner and month, with a ``date`` column
+    (first day of the month); months without imports have no rate."""
+    df = duties.copy()
+    for c in ("year", "month"):
+        df[c] = pd.to_numeric(df[c]).astype(int)
+    for c in ("imports_consumption_musd", "calculated_duty_musd"):
+        df[c] = pd.to_numeric(df[c])
+    df["date"] = pd.to_datetime(dict(year=df["year"], month=df["month"], day=1))
+    df["collected_rate"] = (df["calculated_duty_musd"] / df["imports_consumption_musd"]).where(df["imports_consumption_musd"] > 0)
+    return df.sort_values(["partner_code", "date"], kind="mergesort").reset_index(drop=True)
+
+
+def annual_rate(rates: pd.DataFrame, partner: str, year: int) -> float:
+    """Duties over imports for a partner's whole calendar year (months weighted by their imports)."""
+    rows = rates[(rates["partner_code"] == partner) & (rates["year"] == year)]
+    return float(rows["calculated_duty_musd"].sum() / rows["imports_consumption_musd"].sum())
+
+
+EU27 = ("AUT", "BEL", "BGR", "HRV", "CYP", "CZE", "DNK", "EST", "FIN", "FRA", "DEU", "GRC", "HUN", "IRL", "ITA", "LVA",
+        "LTU", "LUX", "MLT", "NLD", "POL", "PRT", "ROU", "SVK", "SVN", "ESP", "SWE")
+
+
+def add_eu27(tidy: pd.DataFrame) -> pd.DataFrame:
+    """Append an ``EUU`` row per month: the sum over the 27 current EU members (the same set in every month, so the
+    series is comparable over time; the UK, a member until January 2020, is not in it). Months missing a member are
+    left out rather than summed short."""
+    members = tidy[tidy["partner_code"].isin(EU27)]
+    counts = members.groupby(["year", "month"])["partner_code"].nunique()
+    complete = counts[counts == len(EU27)].index
+    sums = members.groupby(["year", "month"])[["imports_consumption_musd", "calculated_duty_musd"]].sum().loc[complete]
+    eu = sums.reset_index().assign(partner_code="EUU")
+    return pd.concat([tidy, eu[tidy.columns]], ignore_index=True)

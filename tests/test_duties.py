@@ -1,0 +1,53 @@
+"""Census calculated duties: the loaders for the public copy and for the official API, the EU sum, the rate."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from helpers import duties
+from helpers.io import RawDataError
+
+ABW = {"country_code": "ABW", "year": 2024, "duties": [3301, 1492, 463, 454, 1593, 68, 1108, 178, 281, 934, 596, 288],
+       "import_value": [635706, 978701, 670185, 397703, 759743, 708534, 1130998, 1223570, 1729986, 1009162, 701633, 635708],
+       "duties_year": 10756, "import_value_year": 10581629}
+AIA = {"country_code": "AIA", "year": 2026, "duties": [0, 0, 0, 0, 0, 0, 0, None, None, None, None, None],
+       "import_value": [27078, 4465, 10412, 91143, 30038, 79451, 11163, None, None, None, None, None],
+       "duties_year": 0, "import_value_year": 253750}
+
+
+def test_year_file_loader_converts_dollars_and_skips_unpublished_months(tmp_path):
+    path = tmp_path / "2024.json"
+    path.write_text(json.dumps([ABW, AIA]))
+    rows = duties.read_duties_json(path)
+    first = rows[(rows["partner_code"] == "ABW") & (rows["month"] == 1)].iloc[0]
+    assert first["imports_consumption_musd"] == pytest.approx(0.635706) and first["calculated_duty_musd"] == pytest.approx(0.003301)
+    assert len(rows[rows["partner_code"] == "AIA"]) == 7  # August-December not yet published
+
+
+def test_a_year_file_whose_months_do_not_add_up_names_the_country(tmp_path):
+    path = tmp_path / "2024.json"
+    path.write_text(json.dumps([{**ABW, "duties_year": 1}]))
+    with pytest.raises(RawDataError, match="ABW.*duties months do not add up"):
+        duties.read_duties_json(path)
+
+
+def test_census_api_answer_is_summed_over_chapters():
+    answer = json.dumps([["CTY_CODE", "CTY_NAME", "CAL_DUT_MO", "CON_VAL_MO", "time", "COMM_LVL"],
+                         ["5700", "CHINA", "1000000", "10000000", "2025-05", "HS2"],
+                         ["5700", "CHINA", "500000", "5000000", "2025-05", "HS2"],
+                         ["9999", "ELSEWHERE", "7", "7", "2025-05", "HS2"]])
+    rows = duties.read_census_api(answer, 2025, 5)
+    assert list(rows["partner_code"]) == ["CHN"]
+    assert rows.iloc[0]["calculated_duty_musd"] == pytest.approx(1.5) and rows.iloc[0]["imports_consumption_musd"] == pytest.approx(15)
+
+
+def test_eu_sum_needs_every_member_and_rates_divide():
+    tidy = pd.DataFrame([{"partner_code": c, "year": 2024, "month": 1, "imports_consumption_musd": 10.0,
+                          "calculated_duty_musd": 1.0} for c in duties.EU27])
+    with_eu = duties.add_eu27(pd.concat([tidy, tidy.iloc[:3].assign(month=2)]))
+    eu = with_eu[with_eu["partner_code"] == "EUU"]
+    assert len(eu) == 1 and eu.iloc[0]["imports_consumption_musd"] == 270  # February lacks members: left out
+    rates = duties.collected_rates(with_eu)
+    assert rates.loc[rates["partner_code"] == "EUU", "collected_rate"].item() == pytest.approx(0.1)
+    assert duties.annual_rate(rates, "EUU", 2024) == pytest.approx(0.1)
