@@ -8,6 +8,7 @@ PY := $(VENV)/bin/python
 KERNEL := deal-clock
 ENV_STAMP := $(VENV)/.deal-clock-installed
 EXEC := reports/notebooks
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 .PHONY: all status setup test unit nbval lint lab clean help bench lock update-trade-data update-duties-data
 .DEFAULT_GOAL := help
@@ -19,7 +20,7 @@ help: ## list the targets
 # and every file the notebook read last time), runs it, and publishes only if all succeed; so `make -n all`
 # shows the one command that runs, and `make status` says which notebooks would run and why.
 all: $(ENV_STAMP) ## run every notebook that is out of date (creates .venv first if missing)
-	$(PY) scripts/pipeline.py
+	$(PY) scripts/pipeline.py --jobs $(JOBS)
 
 status: $(ENV_STAMP) ## say which notebooks `make all` would run, and why (runs nothing)
 	$(PY) scripts/pipeline.py --dry-run
@@ -43,8 +44,10 @@ lint: $(ENV_STAMP) ## ruff over the helpers, scripts, tests, notebooks and bench
 unit: $(ENV_STAMP) ## unit tests of the helpers (tests/)
 	$(PY) -m pytest tests -q
 
+# One notebook per worker (--dist loadfile), as many workers as cores: nbval re-executes every notebook.
 nbval: all ## re-run the notebooks and compare their checked outputs (# NBVAL_CHECK_OUTPUT cells)
-	$(PY) -m pytest --nbval-lax --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks -q -p no:cacheprovider
+	$(PY) -m pytest --nbval-lax --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks -q -p no:cacheprovider \
+		-n $(JOBS) --dist loadfile
 
 lab: $(ENV_STAMP) ## open JupyterLab on the project kernel at notebooks/
 	$(PY) -m jupyter lab --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/notebooks $(if $(filter 0,$(shell id -u)),--allow-root)

@@ -1,27 +1,35 @@
-"""The pipeline runner behind `make all`: run every stale notebook, in order, as one transaction.
+"""The pipeline runner behind `make all`: run every stale notebook, independent ones in parallel, as one transaction.
 
 Usage:
   python scripts/pipeline.py            run what is stale, publish only if every notebook succeeds
   python scripts/pipeline.py --dry-run  say what would run and why, run nothing
   python scripts/pipeline.py --force    run every notebook
+  python scripts/pipeline.py --jobs 1   one notebook at a time (default: one per CPU core)
 
 A notebook is stale when its source, `params.yaml`, `src/helpers/`, or any file it read last time (raw
 tables, processed tables, results) differs from what it saw then (content hashes recorded at read time, in
 `build/stamps.json`), or when its executed copy is missing. So an input edited while a run is under way makes
-the next run re-run its readers.
+the next run re-run its readers. Whether a notebook is stale is decided once the notebooks it depends on
+(UPSTREAM) have finished, so a change upstream reaches it in the same run.
 
 Every notebook of a run writes into one staging folder (`build/stage/`); later notebooks of the same run read
-the staged copies (helpers.io.input_path). Only when the last notebook succeeds is the stage published to
+the staged copies (helpers.io.input_path). Only when every notebook has succeeded is the stage published to
 `data/processed/`, `reports/` and the README block, with `reports/manifest.csv` (which notebook wrote which
 output). A failure or a kill leaves every published file as it was.
 
-One process imports papermill and nbconvert once for all notebooks; each notebook runs on a fresh kernel
-with the study parameters from `params.yaml` passed as the papermill parameter `params`.
+Speed: one process drives every kernel (nbclient), so papermill and nbconvert are imported once; each notebook
+runs on a fresh kernel with the study parameters from `params.yaml` injected by papermill as the parameter
+`params`. Kernels of notebooks known to be stale start at once and run their notebook's import statements while
+earlier notebooks compute; notebooks whose inputs are ready run side by side. After the run, every file a
+notebook read that another notebook of the same run wrote must come from a declared upstream notebook, or the
+run fails (so a missing UPSTREAM entry cannot give a result computed from old data).
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
+import asyncio
 import fcntl
 import hashlib
 import json
@@ -29,7 +37,9 @@ import os
 import shutil
 import signal
 import sys
+import tempfile
 import time
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,16 +47,25 @@ sys.path.insert(0, str(ROOT / "src"))
 
 KERNEL = "deal-clock"
 CELL_TIMEOUT_S = 600
+KERNEL_START_TIMEOUT_S = 120
 BUILD = ROOT / "build"
 STAGE = BUILD / "stage"
+KERNELS = BUILD / "kernels"  # connection files and IPC sockets of this run's kernels
 STAMPS = BUILD / "stamps.json"
 EXECUTED = "reports/notebooks"
 MANIFEST = "reports/manifest.csv"
 COMMON_INPUTS = ["params.yaml", "scripts/pipeline.py"]
 
-
-def _interrupt(*_):
-    raise KeyboardInterrupt
+# Which notebooks' outputs each notebook reads (by number). A notebook not listed reads every lower-numbered one.
+# Checked after every run against what each notebook actually read (undeclared_reads).
+UPSTREAM = {
+    "01": [],
+    "02": ["01"],
+    "03": ["01"],
+    "04": ["01"],
+    "05": ["01", "02"],
+    "06": [],
+}
 
 
 def sha(path: Path) -> str:
@@ -85,6 +104,57 @@ def why_stale(name: str, stamp: dict | None, common: dict[str, str]) -> str | No
     return None
 
 
+def upstream(names: list[str]) -> dict[str, list[str]]:
+    """Each notebook's direct upstream notebooks (full names), from UPSTREAM or, if unlisted, every earlier one."""
+    by_number = {n[:2]: n for n in names}
+    graph = {}
+    for i, name in enumerate(names):
+        numbers = UPSTREAM.get(name[:2])
+        graph[name] = names[:i] if numbers is None else [by_number[k] for k in numbers if k in by_number]
+    return graph
+
+
+def ancestors(graph: dict[str, list[str]], name: str) -> set[str]:
+    seen: set[str] = set()
+    todo = list(graph[name])
+    while todo:
+        n = todo.pop()
+        if n not in seen:
+            seen.add(n)
+            todo += graph[n]
+    return seen
+
+
+def undeclared_reads(graph: dict[str, list[str]], reads: dict[str, dict[str, str]],
+                     produced: dict[str, list[str]]) -> list[str]:
+    """Files a notebook read that another notebook of the same run wrote without being declared upstream of it."""
+    writers: dict[str, set[str]] = {}
+    for name, outs in produced.items():
+        for rel in outs:
+            writers.setdefault(rel, set()).add(name)
+    problems = []
+    for name, read in sorted(reads.items()):
+        for rel in sorted(read):
+            for writer in sorted(writers.get(rel, set()) - {name} - ancestors(graph, name)):
+                problems.append(f"notebooks/{name} read {rel}, which notebooks/{writer} wrote in the same run, "
+                                f"but {writer[:2]} is not declared upstream of {name[:2]} (UPSTREAM in scripts/pipeline.py)")
+    return problems
+
+
+def import_statements(nb) -> str:
+    """The top-level import statements of a notebook's code cells (what a kernel can run before the notebook)."""
+    lines = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:  # IPython magics: not needed for warming
+            continue
+        lines += [ast.unparse(node) for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
+    return "\n".join(dict.fromkeys(lines))
+
+
 def clean_notebook(nb) -> None:
     """Drop run-specific metadata (times, absolute paths) so executed copies are byte-identical across runs."""
     pm_meta = nb.metadata.get("papermill", {})
@@ -98,28 +168,6 @@ def clean_notebook(nb) -> None:
             meta.pop(key, None)
 
 
-def run_one(name: str, params: dict, exporter) -> None:
-    import nbformat
-    import papermill as pm
-
-    from helpers.io import NOTEBOOK_ENV, STAGE_ENV
-
-    os.environ[STAGE_ENV] = str(STAGE)
-    os.environ[NOTEBOOK_ENV] = name
-    reads = STAGE / ".reads" / f"{name}.tsv"
-    reads.unlink(missing_ok=True)
-    out = STAGE / EXECUTED / name
-    out.parent.mkdir(parents=True, exist_ok=True)
-    pm.execute_notebook(str(ROOT / "notebooks" / name), str(out), parameters={"params": params},
-                        kernel_name=KERNEL, cwd=str(ROOT / "notebooks"), progress_bar=False,
-                        request_save_on_cell_execute=False, execution_timeout=CELL_TIMEOUT_S)
-    nb = nbformat.read(out, as_version=4)
-    clean_notebook(nb)
-    nbformat.write(nb, out)
-    html, _ = exporter.from_notebook_node(nb)
-    out.with_suffix(".html").write_text(html, encoding="utf-8")
-
-
 def outputs_of(name: str) -> list[str]:
     """What a notebook wrote (logged by helpers.io.write_bytes), and its executed copy and HTML."""
     log = STAGE / ".writes" / f"{name}.tsv"
@@ -128,10 +176,179 @@ def outputs_of(name: str) -> list[str]:
     return sorted(written | {stem, stem.removesuffix(".ipynb") + ".html"})
 
 
+def reads_of(name: str) -> dict[str, str]:
+    """What a notebook read (logged by helpers.io.record_read): path -> hash of the first read."""
+    log = STAGE / ".reads" / f"{name}.tsv"
+    reads: dict[str, str] = {}
+    if log.is_file():
+        for line in log.read_text(encoding="utf-8").splitlines():
+            rel, digest = line.split("\t")
+            reads.setdefault(rel, digest)  # the first read is what the notebook saw
+    return reads
+
+
+class NotebookFailed(Exception):
+    """A notebook raised; the message names the notebook and the cell."""
+
+
+class Kernel:
+    """One notebook's kernel: started early, warmed with the notebook's imports, shut down after the notebook."""
+
+    def __init__(self, name: str, folder: Path):
+        from jupyter_client.manager import AsyncKernelManager
+
+        from helpers.io import NOTEBOOK_ENV, STAGE_ENV
+
+        self.name = name
+        # IPC sockets in the run's folder: no open TCP ports, and no "unencrypted TCP" warning from every kernel
+        self.km = AsyncKernelManager(kernel_name=KERNEL, transport="ipc",
+                                     connection_file=str(folder / f"{name[:2]}.json"))
+        self.env = {**os.environ, STAGE_ENV: str(STAGE), NOTEBOOK_ENV: name,
+                    # one thread per kernel: kernels run side by side, and results don't depend on thread counts
+                    "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+        self.kc = None
+
+    async def start(self, imports: str) -> None:
+        await self.km.start_kernel(cwd=str(ROOT / "notebooks"), env=self.env)
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        await self.kc.wait_for_ready(timeout=KERNEL_START_TIMEOUT_S)
+        if imports:  # silent: no output, no execution count; an import that fails will fail in the notebook
+            msg_id = self.kc.execute(imports, silent=True, store_history=False)
+            while (await self.kc.get_shell_msg(timeout=CELL_TIMEOUT_S))["parent_header"].get("msg_id") != msg_id:
+                pass
+
+    async def stop(self) -> None:
+        if self.kc is not None:
+            self.kc.stop_channels()
+        if self.km.has_kernel:
+            await self.km.shutdown_kernel(now=True)  # also removes its connection file and sockets
+
+
+def notebook_client(nb, kernel: Kernel):
+    """An nbclient client that runs ``nb`` on an already started kernel (the runner owns kernels and signals)."""
+    from nbclient import NotebookClient
+
+    class _Client(NotebookClient):
+        @asynccontextmanager
+        async def async_setup_kernel(self, **kwargs):
+            yield
+
+    client = _Client(nb, km=kernel.km, timeout=CELL_TIMEOUT_S, kernel_name=KERNEL,
+                     resources={"metadata": {"path": str(ROOT / "notebooks")}})
+    client.kc = kernel.kc
+    return client
+
+
+def failing_cell(nb) -> str:
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                return f"cell {i} (execution count {cell.get('execution_count')}): {out['ename']}: {out['evalue']}"
+    return "a cell"
+
+
+class Run:
+    """One pipeline run: decides, runs and records every notebook; publishes nothing itself."""
+
+    def __init__(self, names, stamps, common, params, force, only, jobs):
+        self.names, self.stamps, self.common, self.params = names, stamps, common, params
+        self.force, self.only = force, only
+        self.graph = upstream(names)
+        self.jobs = jobs
+        self.ran: dict[str, dict] = {}
+        self.produced: dict[str, list[str]] = {}
+        self.kernels: dict[str, Kernel] = {}
+        self.warming: dict[str, asyncio.Task] = {}
+        self.folder = KERNELS if len(str(KERNELS)) < 80 else Path(tempfile.mkdtemp(prefix="deal-clock-"))
+
+    def reason(self, name: str) -> str | None:
+        if self.only and name not in self.only:
+            return None
+        return "forced" if self.force else why_stale(name, self.stamps.get(name), self.common)
+
+    def warm(self, name: str, nb) -> asyncio.Task:
+        if name not in self.warming:
+            kernel = self.kernels[name] = Kernel(name, self.folder)
+            self.warming[name] = asyncio.ensure_future(kernel.start(import_statements(nb)))
+        return self.warming[name]
+
+    async def execute(self, name: str, nb, reason: str, slots: asyncio.Semaphore) -> None:
+        import nbformat
+        from nbclient.exceptions import CellExecutionError, DeadKernelError
+        from papermill.parameterize import parameterize_notebook
+
+        from helpers.io import NOTEBOOK_ENV
+
+        nb = parameterize_notebook(nb, {"params": self.params}, kernel_name=KERNEL)
+        async with slots:
+            print(f"{name}: running ({reason})", flush=True)
+            started = time.perf_counter()
+            source_hash = sha(ROOT / "notebooks" / name)
+            (STAGE / ".reads" / f"{name}.tsv").unlink(missing_ok=True)
+            await self.warm(name, nb)
+            try:
+                await notebook_client(nb, self.kernels[name]).async_execute()
+            except CellExecutionError:
+                raise NotebookFailed(f"notebooks/{name} - {failing_cell(nb)}") from None
+            except (DeadKernelError, TimeoutError) as exc:
+                raise NotebookFailed(f"notebooks/{name}: {type(exc).__name__}: {exc}") from None
+            finally:
+                await self.kernels[name].stop()
+            assert self.kernels[name].env[NOTEBOOK_ENV] == name
+            clean_notebook(nb)
+            out = STAGE / EXECUTED / name
+            out.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(nb, out)
+            html, _ = self.exporter.from_notebook_node(nb)
+            out.with_suffix(".html").write_text(html, encoding="utf-8")
+            self.ran[name] = {"source": source_hash, "common": self.common, "reads": reads_of(name)}
+            self.produced[name] = outputs_of(name)
+            write_manifest(self.produced)  # later notebooks of this run (the report) read it
+            print(f"{name}: done in {time.perf_counter() - started:.1f} s", flush=True)
+
+    async def run(self) -> None:
+        from nbconvert import HTMLExporter
+        from papermill.iorw import load_notebook_node
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        sources = {n: load_notebook_node(str(ROOT / "notebooks" / n)) for n in self.names}
+        for name in self.names:  # start the kernels of notebooks already known to be stale, in order
+            if self.reason(name):
+                self.warm(name, sources[name])
+        self.exporter = HTMLExporter()
+        slots = asyncio.Semaphore(self.jobs)
+        done: dict[str, asyncio.Future] = {}
+
+        async def one(name):
+            await asyncio.gather(*(done[u] for u in self.graph[name]))
+            reason = self.reason(name)  # decided now: upstream notebooks of this run have written their outputs
+            if reason:
+                await self.execute(name, sources[name], reason, slots)
+
+        for name in self.names:
+            done[name] = asyncio.ensure_future(one(name))
+        try:
+            await asyncio.gather(*done.values())
+        finally:
+            for task in done.values():
+                task.cancel()
+            await asyncio.gather(*done.values(), return_exceptions=True)
+            await asyncio.gather(*(k.stop() for k in self.kernels.values()), return_exceptions=True)
+            for task in self.warming.values():
+                task.cancel()
+            shutil.rmtree(self.folder, ignore_errors=True)
+        problems = undeclared_reads(self.graph, {n: s["reads"] for n, s in self.ran.items()}, self.produced)
+        if problems:
+            raise NotebookFailed("; ".join(problems))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dry-run", action="store_true", help="say what would run and why; run nothing")
     parser.add_argument("--force", action="store_true", help="run every notebook")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                        help="notebooks run side by side at most (default: the number of CPU cores)")
     parser.add_argument("notebooks", nargs="*", help="limit to these notebooks (names like 04_survival.ipynb)")
     args = parser.parse_args(argv)
 
@@ -154,70 +371,47 @@ def main(argv: list[str] | None = None) -> int:
     except BlockingIOError:
         print("Another `make all` is running in this folder; wait for it to finish.", file=sys.stderr)
         return 1
-    shutil.rmtree(STAGE, ignore_errors=True)  # whatever a killed run left behind
+    for leftover in (STAGE, KERNELS):  # whatever a killed run left behind
+        shutil.rmtree(leftover, ignore_errors=True)
 
     from helpers.params import load_params
 
-    params = load_params()
+    run = Run(names, stamps, common, load_params(), args.force, set(args.notebooks), max(1, args.jobs))
+    if not any(run.reason(n) for n in names) and all(n in stamps for n in names):
+        print("Nothing to do: every notebook is up to date (python scripts/pipeline.py --dry-run says why).")
+        return 0
     STAGE.mkdir(parents=True)
-    exporter = None
-    ran: dict[str, dict] = {}
-    produced: dict[str, list[str]] = {}
-    signal.signal(signal.SIGTERM, _interrupt)
+    loop = asyncio.new_event_loop()
+    task = loop.create_task(run.run())
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, task.cancel)
     try:
-        for name in names:
-            if args.notebooks and name not in args.notebooks:
-                continue
-            reason = "forced" if args.force else why_stale(name, stamps.get(name), common)
-            if reason is None:
-                continue
-            if exporter is None:
-                import papermill  # noqa: F401  (imported once for the whole run)
-                from nbconvert import HTMLExporter
-
-                exporter = HTMLExporter()
-            print(f"{name}: running ({reason})", flush=True)
-            source_hash = sha(ROOT / "notebooks" / name)
-            started = time.perf_counter()
-            try:
-                run_one(name, params, exporter)
-            except Exception as exc:  # papermill's error names the cell; keep the message short
-                import papermill as pm
-
-                if isinstance(exc, pm.PapermillExecutionError):
-                    print(f"\nFAILED: notebooks/{name} - cell {exc.cell_index} (execution count {exc.exec_count}): "
-                          f"{exc.ename}: {exc.evalue}", file=sys.stderr)
-                else:
-                    print(f"\nFAILED: notebooks/{name}: {type(exc).__name__}: {exc}", file=sys.stderr)
-                print("Nothing was published: every output is as it was before this run.", file=sys.stderr)
-                return 1
-            reads_log = STAGE / ".reads" / f"{name}.tsv"
-            reads = {}
-            if reads_log.is_file():
-                for line in reads_log.read_text(encoding="utf-8").splitlines():
-                    rel, digest = line.split("\t")
-                    reads.setdefault(rel, digest)  # the first read is what the notebook saw
-            ran[name] = {"source": source_hash, "common": common, "reads": reads}
-            produced[name] = outputs_of(name)
-            print(f"{name}: done in {time.perf_counter() - started:.1f} s", flush=True)
-            write_manifest(produced)  # later notebooks of this run (the report) read it
-        if not ran:
+        loop.run_until_complete(task)
+        if not run.ran:
             print("Nothing to do: every notebook is up to date (python scripts/pipeline.py --dry-run says why).")
             return 0
         changed = publish()
-    except KeyboardInterrupt:
+    except NotebookFailed as exc:
+        print(f"\nFAILED: {exc}", file=sys.stderr)
+        print("Nothing was published: every output is as it was before this run.", file=sys.stderr)
+        return 1
+    except asyncio.CancelledError:
         print("\nInterrupted: nothing was published.", file=sys.stderr)
         return 130
+    except Exception as exc:  # a kernel that would not start, a disk error: say so in one line
+        print(f"\nFAILED: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print("Nothing was published: every output is as it was before this run.", file=sys.stderr)
+        return 1
     finally:
+        loop.close()
         shutil.rmtree(STAGE, ignore_errors=True)
-    for name in ran:
-        ran[name]["outputs"] = produced[name]
-    stamps.update(ran)
+    for name in run.ran:
+        run.ran[name]["outputs"] = run.produced[name]
+    stamps.update(run.ran)
     for stamp in stamps.values():  # what each notebook published, as it now stands (shared files included)
         stamp["outputs"] = {rel: sha(ROOT / rel) for rel in stamp.get("outputs", [])}
-    BUILD.mkdir(exist_ok=True)
     STAMPS.write_text(json.dumps(stamps, indent=1, sort_keys=True) + "\n")
-    print(f"Published: {len(ran)} notebook(s) run, {len(changed)} output file(s) changed.")
+    print(f"Published: {len(run.ran)} notebook(s) run, {len(changed)} output file(s) changed.")
     for rel in changed:
         print(f"  {rel}")
     return 0
@@ -231,7 +425,9 @@ def write_manifest(produced: dict[str, list[str]]) -> None:
     published = ROOT / MANIFEST
     rows = []
     if published.is_file():
-        rows = [r for r in csv.DictReader(published.open(encoding="utf-8")) if r["notebook"] not in produced]
+        alive = {p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")}  # a renamed notebook's rows go
+        rows = [r for r in csv.DictReader(published.open(encoding="utf-8"))
+                if r["notebook"] not in produced and r["notebook"] in alive]
     for name, outs in produced.items():
         rows += [{"output": o, "notebook": name} for o in outs if o != MANIFEST]
     rows.sort(key=lambda r: (r["output"], r["notebook"]))
@@ -247,8 +443,8 @@ def publish() -> list[str]:
     """Move the stage into place. Returns the paths whose bytes changed."""
     from helpers.io import commit_stage
 
-    shutil.rmtree(STAGE / ".reads", ignore_errors=True)
-    shutil.rmtree(STAGE / ".writes", ignore_errors=True)
+    for bookkeeping in STAGE.glob(".*"):  # the run's logs and locks (.reads, .writes, .results.lock)
+        shutil.rmtree(bookkeeping) if bookkeeping.is_dir() else bookkeeping.unlink()
     return commit_stage(STAGE)
 
 

@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import nbformat
+import pytest
 
 from helpers import io
 from helpers.paths import PROCESSED, ROOT
@@ -90,3 +91,53 @@ def test_an_output_edited_outside_the_pipeline_makes_its_writer_stale(tmp_path, 
     finally:
         (ROOT / "tests" / nb).unlink()
         output.unlink()
+
+
+NAMES = ["01_a.ipynb", "02_b.ipynb", "03_c.ipynb", "04_d.ipynb", "05_e.ipynb", "06_f.ipynb", "07_g.ipynb", "09_h.ipynb"]
+
+
+def test_upstream_uses_the_declared_graph_and_defaults_to_every_earlier_notebook():
+    graph = pipeline.upstream(NAMES)
+    assert graph["02_b.ipynb"] == ["01_a.ipynb"]
+    assert graph["05_e.ipynb"] == ["01_a.ipynb", "02_b.ipynb"]
+    assert graph["06_f.ipynb"] == []
+    assert graph["09_h.ipynb"] == NAMES[:-1]  # not declared: waits for everything before it
+    assert pipeline.ancestors(graph, "05_e.ipynb") == {"01_a.ipynb", "02_b.ipynb"}
+
+
+def test_a_read_of_a_file_written_by_an_undeclared_notebook_fails_the_run():
+    graph = pipeline.upstream(NAMES)
+    produced = {"02_b.ipynb": ["data/processed/trade.csv"], "03_c.ipynb": ["reports/tables/x.csv"]}
+    ok = {"05_e.ipynb": {"data/processed/trade.csv": "h"}}  # 02 is upstream of 05
+    assert pipeline.undeclared_reads(graph, ok, produced) == []
+    bad = {"04_d.ipynb": {"data/processed/trade.csv": "h"}}  # 04 runs beside 02: it may have read the old file
+    problems = pipeline.undeclared_reads(graph, bad, produced)
+    assert len(problems) == 1 and "notebooks/04_d.ipynb read data/processed/trade.csv" in problems[0]
+    assert "02 is not declared upstream of 04" in problems[0]
+
+
+def test_the_declared_graph_covers_what_each_notebook_read_last_time():
+    """Against the last run's record (build/stamps.json and the committed manifest): every read is declared."""
+    import csv
+    import json
+
+    stamps_file = ROOT / "build" / "stamps.json"
+    if not stamps_file.is_file():
+        pytest.skip("no pipeline run recorded here yet (run `make all` first)")
+    stamps = json.loads(stamps_file.read_text())
+    names = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    produced: dict[str, list[str]] = {}
+    for row in csv.DictReader(open(ROOT / "reports" / "manifest.csv", encoding="utf-8")):
+        if row["notebook"] in names:
+            produced.setdefault(row["notebook"], []).append(row["output"])
+    reads = {n: s.get("reads", {}) for n, s in stamps.items() if n in names}
+    assert pipeline.undeclared_reads(pipeline.upstream(names), reads, produced) == []
+
+
+def test_warming_runs_only_the_notebooks_import_statements():
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("import pandas as pd\nfrom helpers import report\nx = 1\n"),
+        nbformat.v4.new_code_cell("%matplotlib inline"),
+        nbformat.v4.new_code_cell("import pandas as pd\nif x:\n    import os\n"),
+    ])
+    assert pipeline.import_statements(nb) == "import pandas as pd\nfrom helpers import report"

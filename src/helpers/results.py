@@ -7,9 +7,11 @@ later notebooks, the README block, the report and the claims ledger read numbers
 
 from __future__ import annotations
 
+import fcntl
 import math
 import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,6 +75,21 @@ def _cell(v, digits: int = 6):
     return v
 
 
+@contextmanager
+def _exclusive():
+    """Inside a pipeline run, one notebook at a time rewrites the staged results.csv (notebooks run in parallel)."""
+    stage = os.environ.get(STAGE_ENV)
+    if not stage:
+        yield
+        return
+    with open(Path(stage) / ".results.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def publish(results: list[Result], notebook: str) -> pd.DataFrame:
     """Replace ``notebook``'s rows of results.csv with ``results`` (written atomically; see helpers.io).
 
@@ -82,6 +99,11 @@ def publish(results: list[Result], notebook: str) -> pd.DataFrame:
     dupes = sorted({k for k in keys if keys.count(k) > 1})
     if dupes:
         raise ValueError(f"{notebook}: result key(s) given twice: {', '.join(dupes)}")
+    with _exclusive():
+        return _replace_rows(results, keys, notebook)
+
+
+def _replace_rows(results: list[Result], keys: list[str], notebook: str) -> pd.DataFrame:
     existing = read_all(record=False)  # not an input: a notebook replaces only its own rows
     alive = {p.stem for p in paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")} | {notebook}
     others = existing[(existing["notebook"] != notebook) & existing["notebook"].isin(alive)]  # drop renamed notebooks' rows
