@@ -36,7 +36,10 @@ $(ENV_STAMP): requirements.lock pyproject.toml
 	@touch $@
 
 # --- checks ---------------------------------------------------------------------------------
-test: all lint unit nbval ## the one test command: pipeline up to date, lint, unit tests, nbval on the notebooks
+# `make test` re-runs what is stale but holds the outputs (pipeline.py --check) until lint, unit tests and nbval
+# pass, then publishes them: a failing `make test` changes no tracked file (`git status` shows only your edits).
+test: lint unit nbval ## the one test command: lint, unit tests, nbval on the notebooks; publishes only if all pass
+	$(PY) scripts/pipeline.py --publish-checked
 
 lint: $(ENV_STAMP) ## ruff over the helpers, scripts, tests, notebooks and benchmark
 	$(PY) -m ruff check src scripts tests notebooks bench
@@ -44,10 +47,12 @@ lint: $(ENV_STAMP) ## ruff over the helpers, scripts, tests, notebooks and bench
 unit: $(ENV_STAMP) ## unit tests of the helpers (tests/)
 	$(PY) -m pytest tests -q
 
-# One notebook per worker (--dist loadfile), as many workers as cores: nbval re-executes every notebook.
-nbval: all ## re-run the notebooks and compare their checked outputs (# NBVAL_CHECK_OUTPUT cells)
-	$(PY) -m pytest --nbval-lax --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks -q -p no:cacheprovider \
-		-n $(JOBS) --dist loadfile
+# nbval re-executes every notebook (one per worker, as many workers as cores) and compares the cells marked
+# `# NBVAL_CHECK_OUTPUT` with the outputs stored in notebooks/; the notebooks read the checked run's outputs first.
+nbval: $(ENV_STAMP) ## re-run the notebooks and compare their checked outputs (publishes nothing)
+	$(PY) scripts/pipeline.py --check --jobs $(JOBS)
+	DEAL_CLOCK_CHECKED_DIR=$(CURDIR)/build/checked $(PY) -m pytest --nbval-lax --nbval-kernel-name $(KERNEL) \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg notebooks -q -p no:cacheprovider -n $(JOBS) --dist loadfile
 
 lab: $(ENV_STAMP) ## open JupyterLab on the project kernel at notebooks/
 	$(PY) -m jupyter lab --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/notebooks $(if $(filter 0,$(shell id -u)),--allow-root)

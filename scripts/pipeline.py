@@ -5,6 +5,8 @@ Usage:
   python scripts/pipeline.py --dry-run  say what would run and why, run nothing
   python scripts/pipeline.py --force    run every notebook
   python scripts/pipeline.py --jobs 1   one notebook at a time (default: one per CPU core)
+  python scripts/pipeline.py --check    run what is stale but hold the outputs in `build/checked/` (make test)
+  python scripts/pipeline.py --publish-checked   publish what --check held, if its inputs are unchanged
 
 A notebook is stale when its source, `params.yaml`, `src/helpers/`, or any file it read last time (raw
 tables, processed tables, results) differs from what it saw then (content hashes recorded at read time, in
@@ -15,7 +17,9 @@ the next run re-run its readers. Whether a notebook is stale is decided once the
 Every notebook of a run writes into one staging folder (`build/stage/`); later notebooks of the same run read
 the staged copies (helpers.io.input_path). Only when every notebook has succeeded is the stage published to
 `data/processed/`, `reports/` and the README block, with `reports/manifest.csv` (which notebook wrote which
-output). A failure or a kill leaves every published file as it was.
+output). A failure or a kill leaves every published file as it was. `make test` runs with --check, runs nbval
+on notebooks that read the held outputs first (helpers.io.CHECKED_ENV), and publishes only if every test
+passes: a failing `make test` changes no tracked file.
 
 Speed: one process drives every kernel (nbclient), so papermill and nbconvert are imported once; each notebook
 runs on a fresh kernel with the study parameters from `params.yaml` injected by papermill as the parameter
@@ -50,6 +54,7 @@ CELL_TIMEOUT_S = 600
 KERNEL_START_TIMEOUT_S = 120
 BUILD = ROOT / "build"
 STAGE = BUILD / "stage"
+CHECKED = BUILD / "checked"  # a --check run's outputs, held until `make test` passes
 KERNELS = BUILD / "kernels"  # connection files and IPC sockets of this run's kernels
 STAMPS = BUILD / "stamps.json"
 EXECUTED = "reports/notebooks"
@@ -349,6 +354,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="run every notebook")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                         help="notebooks run side by side at most (default: the number of CPU cores)")
+    parser.add_argument("--check", action="store_true", help="hold the outputs in build/checked instead of publishing")
+    parser.add_argument("--publish-checked", action="store_true", help="publish the outputs held by --check")
     parser.add_argument("notebooks", nargs="*", help="limit to these notebooks (names like 04_survival.ipynb)")
     args = parser.parse_args(argv)
 
@@ -371,7 +378,9 @@ def main(argv: list[str] | None = None) -> int:
     except BlockingIOError:
         print("Another `make all` is running in this folder; wait for it to finish.", file=sys.stderr)
         return 1
-    for leftover in (STAGE, KERNELS):  # whatever a killed run left behind
+    if args.publish_checked:
+        return publish_checked(stamps, common)
+    for leftover in (STAGE, KERNELS, CHECKED):  # whatever a killed run or an unfinished check left behind
         shutil.rmtree(leftover, ignore_errors=True)
 
     from helpers.params import load_params
@@ -390,7 +399,12 @@ def main(argv: list[str] | None = None) -> int:
         if not run.ran:
             print("Nothing to do: every notebook is up to date (python scripts/pipeline.py --dry-run says why).")
             return 0
-        changed = publish()
+        if args.check:
+            (STAGE / RUN_RECORD).write_text(json.dumps({"ran": run.ran, "produced": run.produced}, sort_keys=True))
+            STAGE.rename(CHECKED)
+            print(f"Checked: {len(run.ran)} notebook(s) run; their outputs wait in build/checked until the tests pass.")
+            return 0
+        changed = publish(STAGE)
     except NotebookFailed as exc:
         print(f"\nFAILED: {exc}", file=sys.stderr)
         print("Nothing was published: every output is as it was before this run.", file=sys.stderr)
@@ -405,15 +419,44 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         loop.close()
         shutil.rmtree(STAGE, ignore_errors=True)
-    for name in run.ran:
-        run.ran[name]["outputs"] = run.produced[name]
-    stamps.update(run.ran)
+    record(stamps, run.ran, run.produced, changed)
+    return 0
+
+
+RUN_RECORD = ".run.json"  # in a held (--check) stage: what ran, what it read and wrote
+
+
+def record(stamps: dict, ran: dict, produced: dict, changed: list[str]) -> None:
+    """Save what each notebook of a published run saw and wrote (build/stamps.json), and say what changed."""
+    for name in ran:
+        ran[name]["outputs"] = produced[name]
+    stamps.update(ran)
     for stamp in stamps.values():  # what each notebook published, as it now stands (shared files included)
         stamp["outputs"] = {rel: sha(ROOT / rel) for rel in stamp.get("outputs", [])}
     STAMPS.write_text(json.dumps(stamps, indent=1, sort_keys=True) + "\n")
-    print(f"Published: {len(run.ran)} notebook(s) run, {len(changed)} output file(s) changed.")
+    print(f"Published: {len(ran)} notebook(s) run, {len(changed)} output file(s) changed.")
     for rel in changed:
         print(f"  {rel}")
+
+
+def publish_checked(stamps: dict, common: dict[str, str]) -> int:
+    """Publish the outputs a --check run held, if nothing it read or ran has changed since."""
+    if not (CHECKED / RUN_RECORD).is_file():
+        shutil.rmtree(CHECKED, ignore_errors=True)
+        print("Nothing to publish: the checked run re-ran no notebook.")
+        return 0
+    held = json.loads((CHECKED / RUN_RECORD).read_text())
+    for name, stamp in held["ran"].items():
+        moved = [rel for rel, digest in stamp["reads"].items()
+                 if not (CHECKED / rel).is_file() and sha(ROOT / rel) != digest]
+        if stamp["source"] != sha(ROOT / "notebooks" / name) or stamp["common"] != common or moved:
+            shutil.rmtree(CHECKED, ignore_errors=True)
+            print(f"Not published: {(moved or ['notebooks/' + name])[0]} changed after the check; run `make test` again.",
+                  file=sys.stderr)
+            return 1
+    changed = publish(CHECKED)
+    shutil.rmtree(CHECKED, ignore_errors=True)
+    record(stamps, held["ran"], held["produced"], changed)
     return 0
 
 
@@ -439,13 +482,13 @@ def write_manifest(produced: dict[str, list[str]]) -> None:
     (STAGE / MANIFEST).write_text(buf.getvalue(), encoding="utf-8")
 
 
-def publish() -> list[str]:
-    """Move the stage into place. Returns the paths whose bytes changed."""
+def publish(stage: Path) -> list[str]:
+    """Move a stage into place. Returns the paths whose bytes changed."""
     from helpers.io import commit_stage
 
-    for bookkeeping in STAGE.glob(".*"):  # the run's logs and locks (.reads, .writes, .results.lock)
+    for bookkeeping in stage.glob(".*"):  # the run's logs and locks (.reads, .writes, .results.lock)
         shutil.rmtree(bookkeeping) if bookkeeping.is_dir() else bookkeeping.unlink()
-    return commit_stage(STAGE)
+    return commit_stage(stage)
 
 
 if __name__ == "__main__":

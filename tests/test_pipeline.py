@@ -50,6 +50,19 @@ def test_inside_a_run_reads_see_staged_copies_and_are_recorded(tmp_path, monkeyp
     assert log.startswith("data/processed/_pipeline_test.txt\t")
 
 
+def test_under_make_test_reads_see_the_checked_runs_copies_first(tmp_path, monkeypatch):
+    monkeypatch.delenv(io.STAGE_ENV, raising=False)
+    held = PROCESSED / "negotiations.csv"
+    assert io.input_path(held) == held
+    monkeypatch.setenv(io.CHECKED_ENV, str(tmp_path))
+    assert io.input_path(held) == held  # the checked run did not rewrite it: the published copy
+    (tmp_path / "data" / "processed").mkdir(parents=True)
+    (tmp_path / "data" / "processed" / "negotiations.csv").write_text("new")
+    assert io.input_path(held).read_text() == "new"
+    outside = tmp_path / "elsewhere.csv"
+    assert io.input_path(outside) == outside
+
+
 def test_clean_notebook_drops_run_specific_metadata():
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])
     nb.metadata["papermill"] = {"input_path": "/tmp/x", "output_path": "/tmp/y", "duration": 1.0, "parameters": {}}

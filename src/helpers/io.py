@@ -144,6 +144,9 @@ def output_path(path: Path | str) -> Path:
 READS_DIR = ".reads"  # inside the stage: what each notebook read, for the runner's staleness check
 WRITES_DIR = ".writes"  # inside the stage: what each notebook wrote, for the manifest of outputs
 NOTEBOOK_ENV = "DEAL_CLOCK_NOTEBOOK"
+# `make test`: the outputs of a run that re-ran stale notebooks but publishes only after nbval passes. nbval's
+# notebooks read them before the published ones, so a changed raw file reaches every notebook it affects.
+CHECKED_ENV = "DEAL_CLOCK_CHECKED_DIR"
 
 
 def record_read(path: Path | str, where: Path | str | None = None) -> None:
@@ -163,6 +166,7 @@ def input_path(path: Path | str) -> Path:
     """Where to read ``path`` from: the run's staged copy if an earlier notebook of this run wrote it, else ``path``.
 
     Inside a pipeline run the read is recorded, so the runner re-runs the notebook when that input changes.
+    Under nbval in `make test` (``CHECKED_ENV`` set), the checked run's copy if it has one.
     """
     path = Path(path)
     where = path
@@ -172,6 +176,10 @@ def input_path(path: Path | str) -> Path:
         if staged.is_file():
             where = staged
         record_read(path, where)
+    elif os.environ.get(CHECKED_ENV) and path.resolve().is_relative_to(paths.ROOT):
+        checked = Path(os.environ[CHECKED_ENV]) / relative(path)
+        if checked.is_file():
+            where = checked
     return where
 
 
