@@ -137,15 +137,3 @@ def ledger(claims: pd.DataFrame, evidence: dict[str, str], results: pd.DataFrame
                      "check": claim["check"], "how": how})
     return pd.DataFrame(rows)
 
-
-def safe_for_spreadsheets(df: pd.DataFrame) -> pd.DataFrame:
-    """Text cells starting with = + - @ get a leading apostrophe, so a spreadsheet never runs them as formulas."""
-    def neutral(v):
-        if not isinstance(v, str) or v[:1] not in ("=", "+", "-", "@"):
-            return v
-        try:
-            float(v)  # a plain number such as -10 is data, not a formula
-            return v
-        except ValueError:
-            return "'" + v
-    return df.apply(lambda col: col.map(neutral) if col.dtype == object else col)
