@@ -36,6 +36,22 @@ def test_write_csv_is_deterministic(tmp_path):
     assert (tmp_path / "a.csv").read_text() == "b,a\n1,x\n2,y\n"
 
 
+def test_write_csv_neutralises_formulas_but_keeps_numbers_and_dates(tmp_path):
+    df = pd.DataFrame({
+        "text": ["=HYPERLINK(\"http://x\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx", "plain", "-", None],
+        "as_text": ["-0.5", "+3", "-10", "-inf", "2025-04-10", "2025-04", "1e-3", "-1E5"],
+        "number": [-0.5, -10.0, 3.0, -1e-9, 0.0, 1.5, -2.0, float("nan")],
+        "integer": [-1, 2, -3, 4, -5, 6, -7, 8],
+    })
+    io.write_csv(df, tmp_path / "a.csv")
+    back = pd.read_csv(tmp_path / "a.csv", dtype={"text": str, "as_text": str}, keep_default_na=False)
+    assert list(back["text"]) == ["'=HYPERLINK(\"http://x\")", "'+cmd|' /C calc'!A0", "'-2+3", "'@SUM(A1)", "'\tx",
+                                  "plain", "'-", ""]
+    assert list(back["as_text"]) == list(df["as_text"])  # numbers and dates written as text are data: unchanged
+    assert [float(x) for x in back["number"][:7]] == df["number"].tolist()[:7] and list(back["integer"]) == list(df["integer"])
+    assert io.spreadsheet_safe("\rx") == "'\rx" and io.spreadsheet_safe(-0.5) == -0.5 and io.spreadsheet_safe(None) is None
+
+
 def test_staged_writes_land_only_on_commit(tmp_path, monkeypatch):
     root = tmp_path / "repo"
     monkeypatch.setattr(paths, "ROOT", root)  # a throwaway repository, not the real one
@@ -55,6 +71,11 @@ def test_read_raw_csv_strips_and_keeps_empty_as_missing(tmp_path):
     (tmp_path / "x.csv").write_text("a,b\n x ,\n")
     df = io.read_raw_csv(tmp_path / "x.csv")
     assert df.loc[0, "a"] == "x" and pd.isna(df.loc[0, "b"])
+
+
+def test_a_byte_order_mark_is_not_data(tmp_path):
+    (tmp_path / "x.csv").write_bytes(b"\xef\xbb\xbfa,b\n1,2\n")
+    assert list(io.read_raw_csv(tmp_path / "x.csv").columns) == ["a", "b"]
 
 
 def test_unreadable_file(tmp_path):

@@ -3,7 +3,7 @@
 import pytest
 from conftest import COLUMNS, write_rows
 
-from helpers.io import RawDataError
+from helpers.io import RawDataError, read_raw_csv
 from helpers.negotiations import add_partner_codes
 from helpers.schemas import NEGOTIATIONS, load_raw
 
@@ -61,7 +61,8 @@ def test_date_without_source(tmp_path, good_rows):
 
 def test_unknown_country(tmp_path, good_rows):
     good_rows[1]["partner"] = "Atlantis"
-    df = load(tmp_path, good_rows)
+    assert "line 3, column 'partner': unknown country 'Atlantis'" in error_of(tmp_path, good_rows)  # stopped at validation
+    df = read_raw_csv(write_rows(tmp_path / "negotiations.csv", good_rows))
     with pytest.raises(RawDataError) as info:
         add_partner_codes(df, tmp_path / "negotiations.csv")
     assert "line 3, column 'partner': unknown country 'Atlantis'" in str(info.value)

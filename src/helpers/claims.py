@@ -105,8 +105,9 @@ def judge(claim: pd.Series, results: pd.DataFrame, facts: pd.DataFrame) -> tuple
     raise ValueError(f"claim {claim['claim_id']}: unknown check '{check}' (one of {CHECKS})")
 
 
-def check_references(claims: pd.DataFrame, facts: pd.DataFrame) -> None:
-    """Every fact a claim uses exists, and every fact belongs to a claim; ``RawDataError`` names file, line, column."""
+def check_references(claims: pd.DataFrame, facts: pd.DataFrame, results: pd.DataFrame | None = None) -> None:
+    """Every fact a claim uses exists, every fact belongs to a claim, and (given ``results``, indexed by key) every
+    result key a claim is judged on is published. ``RawDataError`` names file, line and column."""
     from .io import Problem, RawDataError, line_of
 
     fact_ids, claim_ids = set(facts["fact_id"]), set(claims["claim_id"])
@@ -115,6 +116,10 @@ def check_references(claims: pd.DataFrame, facts: pd.DataFrame) -> None:
         used = str(row["facts_used"]).split() if isinstance(row["facts_used"], str) else []
         used += [k.removeprefix("fact:") for k in _keys(row["evidence_keys"]) if k.startswith("fact:")]
         problems += [Problem(line_of(i), "facts_used", f"fact '{f}' is not in data/raw/claim_facts.csv") for f in used if f not in fact_ids]
+        if results is not None:
+            problems += [Problem(line_of(i), column, f"result '{k}' is not in reports/tables/results.csv")
+                         for column in ("evidence_keys", "general_keys") for k in _keys(row[column])
+                         if not k.startswith("fact:") and k not in results.index]
     if problems:
         raise RawDataError("data/raw/claims.csv", problems)
     problems = [Problem(line_of(i), "claim_id", f"claim '{c}' is not in data/raw/claims.csv")
@@ -137,15 +142,3 @@ def ledger(claims: pd.DataFrame, evidence: dict[str, str], results: pd.DataFrame
                      "check": claim["check"], "how": how})
     return pd.DataFrame(rows)
 
-
-def safe_for_spreadsheets(df: pd.DataFrame) -> pd.DataFrame:
-    """Text cells starting with = + - @ get a leading apostrophe, so a spreadsheet never runs them as formulas."""
-    def neutral(v):
-        if not isinstance(v, str) or v[:1] not in ("=", "+", "-", "@"):
-            return v
-        try:
-            float(v)  # a plain number such as -10 is data, not a formula
-            return v
-        except ValueError:
-            return "'" + v
-    return df.apply(lambda col: col.map(neutral) if col.dtype == object else col)

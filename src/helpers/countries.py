@@ -56,6 +56,14 @@ def partner_code(name: str) -> str:
     return code
 
 
+@lru_cache(maxsize=1024)
+def is_known_code(code: str) -> bool:
+    """True for an ISO3 country code country_converter knows, ``WLD`` (the world) or a bloc or group code."""
+    if code == WORLD or is_bloc(code):
+        return True
+    return isinstance(code, str) and _converter().convert(code, src="ISO3", to="ISO3", not_found="?") == code
+
+
 def is_bloc(code: str) -> bool:
     """True for a bloc or group code (not a single country)."""
     return code in {c for c, _ in BLOCS.values()} or code in GROUP_PREFIXES.values()

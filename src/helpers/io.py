@@ -89,6 +89,7 @@ def _parse_csv(path: Path, text: str) -> tuple[list[list[str]], list[int]]:
 def read_raw_csv(path: Path | str, required: list[str] | None = None) -> pd.DataFrame:
     """Read a raw CSV as strings, empty cells as missing, surrounding spaces stripped.
 
+    The file must be UTF-8; a leading byte-order mark (as Excel's "CSV UTF-8" writes) is accepted and dropped.
     Raises ``RawDataError`` for a missing or empty file, a file that is not CSV, or missing ``required`` columns.
     """
     path = Path(path)
@@ -98,6 +99,7 @@ def read_raw_csv(path: Path | str, required: list[str] | None = None) -> pd.Data
     if path.stat().st_size == 0:
         raise RawDataError(path, [Problem(None, None, "file is empty (expected a header row)")])
     raw = path.read_bytes()
+    raw = raw.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte-order mark (Excel's "CSV UTF-8") is not data
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -246,8 +248,30 @@ def write_text(path: Path | str, text: str) -> bool:
     return write_bytes(path, text.encode("utf-8"))
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may run as a formula at the start of a cell
+
+
+def spreadsheet_safe(value):
+    """``value`` unchanged, unless it is text a spreadsheet could run as a formula: text starting with ``=``, ``+``,
+    ``-``, ``@``, a tab or a carriage return gets a leading apostrophe. Numbers (``-0.5``, ``+3``, ``-inf``, as numbers
+    or as text) and dates are data, never changed."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_START):
+        return value
+    try:
+        float(value)
+        return value
+    except ValueError:
+        return "'" + value
+
+
 def write_csv(df: pd.DataFrame, path: Path | str, sort_by: list[str] | None = None) -> bool:
-    """Write a table as CSV atomically and deterministically: optional stable sort, no index, ``\\n`` line ends."""
+    """Write a table as CSV atomically and deterministically: optional stable sort, no index, ``\\n`` line ends.
+
+    Every text cell goes through ``spreadsheet_safe``, so no cell of any CSV output runs as a spreadsheet formula.
+    """
     if sort_by:
         df = df.sort_values(sort_by, kind="mergesort")
+    text = df.select_dtypes(include=["object", "string"]).columns
+    if len(text):
+        df = df.assign(**{c: df[c].map(spreadsheet_safe) for c in text})
     return write_text(path, df.to_csv(index=False, lineterminator="\n"))

@@ -21,6 +21,29 @@ PUBLISHED_PARTNERS = {
 AVERAGE_ROW = "Average"
 
 
+def check_published_partners(published: pd.DataFrame, negotiations: pd.DataFrame,
+                             path: str = "data/raw/published_durations.csv") -> None:
+    """Every published partner row must map (``PUBLISHED_PARTNERS``) to a negotiation_id still in ``negotiations``
+    (the raw or processed table), so a renamed or deleted negotiation stops notebook 01 with the line of the published
+    row that needs it, not notebook 03 with a bare ``KeyError``. Raises ``RawDataError``."""
+    from .io import Problem, RawDataError, line_of
+
+    ids = set(negotiations["negotiation_id"])
+    problems = []
+    for idx, partner in published["partner"].items():
+        if partner == AVERAGE_ROW:
+            continue
+        nid = PUBLISHED_PARTNERS.get(partner)
+        if nid is None:
+            problems.append(Problem(line_of(idx), "partner", f"'{partner}' is not a partner of the published table "
+                                                             "(helpers.replication.PUBLISHED_PARTNERS)"))
+        elif nid not in ids:
+            problems.append(Problem(line_of(idx), "partner", f"{partner} is the negotiation '{nid}', which is not a "
+                                    "negotiation_id in data/raw/negotiations.csv (renamed or deleted?)"))
+    if problems:
+        raise RawDataError(path, problems)
+
+
 def _shift(d: PartialDate, months: float) -> str:
     total = d.year * 12 + (d.month - 1) + int(months)
     return f"{total // 12:04d}-{total % 12 + 1:02d}"

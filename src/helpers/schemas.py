@@ -47,10 +47,18 @@ def _is_number(value) -> bool:
         return False
 
 
+def _is_raw_date(value) -> bool:
+    """A raw cell that is a date (words such as 'none' or 'nan' are not: an empty cell means no date)."""
+    try:
+        return parse_partial_date(value) is not None
+    except ValueError:
+        return False
+
+
 def date_column(required: bool = False) -> pa.Column:
     """A text column holding ``YYYY-MM-DD`` or ``YYYY-MM`` (empty allowed unless ``required``)."""
     return pa.Column(
-        checks=pa.Check(_is_partial_date, element_wise=True, error="not a date of the form YYYY-MM-DD or YYYY-MM"),
+        checks=pa.Check(_is_raw_date, element_wise=True, error="not a date of the form YYYY-MM-DD or YYYY-MM"),
         nullable=not required,
     )
 
@@ -90,10 +98,25 @@ class TableSpec:
     sourced: dict[str, str] = field(default_factory=dict)  # fact column -> column holding its source
     id_column: str | None = None
     as_of: str | None = None  # the params.yaml key of this table's as-of date: no date may be later
+    order: list[tuple[str, str]] = field(default_factory=list)  # (earlier, later) date columns that must be in order
+    partner_column: str | None = None  # a partner name: a known country, bloc or group (helpers.countries)
+    partner_also: str | None = None  # a regular expression of other names this table's partner column may hold
+    code_column: str | None = None  # a partner code: ISO3 or a bloc code (helpers.countries.is_known_code)
+    required_ids: dict[str, str] = field(default_factory=dict)  # id_column values the notebooks rely on -> who
 
     @property
     def path(self) -> Path:
         return paths.RAW / self.file
+
+
+# Pairs (earlier, later) that must not be out of order; compared at the coarser precision.
+NEGOTIATION_ORDER = [
+    ("announced", "concluded"), ("first_round", "concluded"),
+    ("announced", "signed"), ("first_round", "signed"), ("concluded", "signed"),
+    ("signed", "entered_into_force"), ("first_round", "entered_into_force"),
+    ("first_round", "ended"), ("announced", "ended"),
+    ("signed", "status_verified"), ("entered_into_force", "status_verified"), ("ended", "status_verified"),
+]
 
 
 def _sourced(dates: list[str]) -> dict[str, str]:
@@ -102,6 +125,8 @@ def _sourced(dates: list[str]) -> dict[str, str]:
 
 NEGOTIATIONS = TableSpec(
     as_of="as_of_negotiations",
+    order=NEGOTIATION_ORDER,
+    partner_column="partner",
     file="negotiations.csv",
     id_column="negotiation_id",
     sourced={"track": "source_track", **_sourced(NEGOTIATION_DATES)},
@@ -125,6 +150,8 @@ NEGOTIATIONS = TableSpec(
 
 PUBLISHED_DURATIONS = TableSpec(
     file="published_durations.csv",
+    partner_column="partner",
+    partner_also=r"^Average$",  # the printed average row
     id_column="partner",
     sourced={"months_to_signing": "source", "months_to_implementation": "source"},
     schema=pa.DataFrameSchema(
@@ -141,12 +168,14 @@ PUBLISHED_DURATIONS = TableSpec(
 )
 
 TRADE_PROMOTION_AUTHORITY = TableSpec(
+    as_of="as_of_negotiations",
+    order=[("start", "end")],
     file="trade_promotion_authority.csv",
     id_column="tpa_id",
     sourced=_sourced(["start", "end"]),
     schema=pa.DataFrameSchema(
         {
-            "tpa_id": text_column(unique=True),
+            "tpa_id": text_column(unique=True, pattern=r"^[a-z0-9][a-z0-9-]*$"),
             "act": text_column(),
             "start": date_column(required=True),
             "source_start": text_column(required=False),
@@ -167,6 +196,7 @@ COHORT_OUTCOMES = ["binding_agreement", "framework_or_statement", "announced_onl
 
 DEAL_DOCUMENTS = TableSpec(
     as_of="as_of_deals",
+    partner_column="partner",
     file="deal_documents_2025_2026.csv",
     id_column="document_id",
     sourced={"date": "source", "date_by": "source"},
@@ -190,6 +220,8 @@ DEAL_DOCUMENTS = TableSpec(
 
 DEAL_PARTNERS = TableSpec(
     as_of="as_of_deals",
+    order=[("talks_began", "status_verified")],
+    partner_column="partner",
     file="deal_partners_2025.csv",
     id_column="partner",
     sourced={"annex_i_rate_pct": "source_annex_i_rate", "talks_began": "source_talks_began",
@@ -253,6 +285,7 @@ WTO_RTA = TableSpec(
 )
 
 DURATION_STUDIES = TableSpec(
+    as_of="as_of_report",  # no study from after the report's as-of year
     file="duration_studies.csv",
     sourced={"value": "source"},
     schema=pa.DataFrameSchema(
@@ -271,6 +304,8 @@ DURATION_STUDIES = TableSpec(
 )
 
 CENSUS_DUTIES = TableSpec(
+    as_of="as_of_report",
+    code_column="partner_code",
     file="census_duties_by_partner.csv",
     sourced={"imports_consumption_musd": "source", "calculated_duty_musd": "source"},
     schema=pa.DataFrameSchema(
@@ -287,14 +322,23 @@ CENSUS_DUTIES = TableSpec(
     ),
 )
 
+# Tariff actions may name a group of partners instead of one partner.
+GROUP_PARTNERS = re.compile(r"^(All\b|Annex I partners|About \d+ economies|\d+ economies)")
+
 TARIFF_ACTIONS = TableSpec(
     as_of="as_of_tariffs",
+    order=[("announced", "effective")],
+    partner_column="partner",
+    partner_also=GROUP_PARTNERS.pattern,
+    required_ids={"all-reciprocal-end-2026-02-24": "notebooks 02 and 05 (the day IEEPA duties stopped)",
+                  "scotus-ruling-2026-02-20": "notebook 02 (the Supreme Court ruling)",
+                  "all-pause-2025-04-10": "notebook 07 (the start of the pause)"},
     file="tariff_actions.csv",
     id_column="action_id",
     sourced={"announced": "source_announced", "effective": "source_effective", "rate_pct": "source_document"},
     schema=pa.DataFrameSchema(
         {
-            "action_id": text_column(unique=True),
+            "action_id": text_column(unique=True, pattern=r"^[a-z0-9][a-z0-9-]*$"),
             "partner": text_column(),
             "measure": text_column(allowed=TARIFF_MEASURES),
             "rate_pct": number_column(min_value=0, max_value=1000),
@@ -317,9 +361,9 @@ CLAIMS = TableSpec(
     id_column="claim_id",
     schema=pa.DataFrameSchema(
         {
-            "claim_id": text_column(unique=True),
+            "claim_id": text_column(unique=True, pattern=r"^c\d+$"),
             "quote": text_column(),
-            "claimed_value": text_column(required=False),
+            "claimed_value": number_column(),
             "unit": text_column(required=False),
             "claim_type": text_column(required=False),
             "check": text_column(allowed=["number", "nearly", "at_least", "number_by_date", "pledge", "statement", "forecast"]),
@@ -336,16 +380,17 @@ CLAIMS = TableSpec(
 
 CLAIM_FACTS = TableSpec(
     as_of="as_of_report",
+    required_ids={f: "notebook 07 (the claims ledger's evidence text)" for f in ("f07", "f13", "f18", "f20", "f21", "f35")},
     file="claim_facts.csv",
     id_column="fact_id",
     sourced={"value": "source", "date": "source"},
     schema=pa.DataFrameSchema(
         {
-            "fact_id": text_column(unique=True),
-            "claim_id": text_column(),
+            "fact_id": text_column(unique=True, pattern=r"^f\d+$"),
+            "claim_id": text_column(pattern=r"^c\d+$"),
             "description": text_column(),
             "date": date_column(),
-            "value": text_column(required=False),
+            "value": number_column(),
             "unit": text_column(required=False),
             "source": text_column(),
             "notes": text_column(required=False),
@@ -355,6 +400,8 @@ CLAIM_FACTS = TableSpec(
 )
 
 CENSUS_TRADE = TableSpec(
+    as_of="as_of_report",
+    code_column="partner_code",
     file="census_trade_by_partner.csv",
     sourced={"exports_musd": "source", "imports_musd": "source"},
     schema=pa.DataFrameSchema(
@@ -389,8 +436,13 @@ def schema_problems(df: pd.DataFrame, schema: pa.DataFrameSchema) -> list[Proble
                 problems.append(Problem(1, str(value), "unexpected column (not in the data dictionary)"))
             elif check == "not_nullable":
                 problems.append(Problem(line, case.column, "value is required but empty"))
-            elif check in ("field_uniqueness", "multiple_fields_uniqueness"):
+            elif check == "field_uniqueness":
                 problems.append(Problem(line, case.column, f"duplicate value '{value}'"))
+            elif check == "multiple_fields_uniqueness":
+                key = [str(k) for k in (schema.unique or [])]
+                if case.column == key[0]:  # one problem per row, not one per key column
+                    values = ", ".join(str(df.at[idx, k]) if pd.notna(df.at[idx, k]) else "(empty)" for k in key)
+                    problems.append(Problem(line, case.column, f"duplicate ({', '.join(key)}) = ({values}): given twice"))
             else:
                 problems.append(Problem(line, case.column, f"'{value}' {check}"))
         return sorted(problems, key=lambda p: (p.line or 0, p.column or ""))
@@ -403,8 +455,12 @@ SOURCE_FORM = re.compile(r"^https?://\S+|^(?=.*\b(1[89]\d\d|20\d\d)\b).{12,}|.*(
                          r"U\.S\.C\.|Proclamation|Executive Order|EO \d+|CSMS|H\. ?Doc)")
 
 
+MARKUP = re.compile(r"[<>]|javascript:", re.IGNORECASE)  # no source needs these; a script payload does
+
+
 def source_problems(df: pd.DataFrame, spec: TableSpec) -> list[Problem]:
-    """A non-empty fact without a source in its source column, or a source that is neither a URL nor a citation."""
+    """A non-empty fact without a source in its source column, or a source (any ``source*`` column) that is neither a
+    URL nor a citation, or holds markup or a spreadsheet formula."""
     problems = []
     for fact, source in spec.sourced.items():
         if fact not in df.columns or source not in df.columns:
@@ -412,26 +468,21 @@ def source_problems(df: pd.DataFrame, spec: TableSpec) -> list[Problem]:
         missing = df[fact].notna() & df[source].isna()
         for idx in df.index[missing]:
             problems.append(Problem(line_of(idx), source, f"{fact} '{df.at[idx, fact]}' has no source"))
-    for column in {source for source in spec.sourced.values() if source in df.columns}:
+    columns = sorted({source for source in spec.sourced.values()} | {c for c in df.columns if str(c).startswith("source")})
+    for column in [c for c in columns if c in df.columns]:
         for idx, value in df[column].dropna().items():
-            if not SOURCE_FORM.match(value):
+            if MARKUP.search(value) or value.startswith(("=", "+", "-", "@")):
+                problems.append(Problem(line_of(idx), column, f"'{value[:60]}' is not a source: markup or a spreadsheet "
+                                                              "formula (a source is a URL or a citation, plain text)"))
+            elif not SOURCE_FORM.match(value):
                 problems.append(Problem(line_of(idx), column, f"'{value[:60]}' is not a source: give the URL or a formal "
                                                               "citation (document, date or FR/statute reference)"))
     return problems
 
 
-# Pairs (earlier, later) that must not be out of order; compared at the coarser precision.
-NEGOTIATION_ORDER = [
-    ("announced", "concluded"), ("first_round", "concluded"),
-    ("announced", "signed"), ("first_round", "signed"), ("concluded", "signed"),
-    ("signed", "entered_into_force"), ("first_round", "entered_into_force"),
-    ("first_round", "ended"), ("announced", "ended"),
-    ("signed", "status_verified"), ("entered_into_force", "status_verified"), ("ended", "status_verified"),
-]
-
-
 def negotiation_row_problems(df: pd.DataFrame) -> list[Problem]:
-    """Rules across one negotiation row: dates in order, a launch date present, status consistent with dates."""
+    """Rules across one negotiation row: a launch date present, status consistent with dates (dates in order:
+    ``order_problems`` with ``NEGOTIATION_ORDER``)."""
     problems = []
     for idx, row in df.iterrows():
         line = line_of(idx)
@@ -443,18 +494,21 @@ def negotiation_row_problems(df: pd.DataFrame) -> list[Problem]:
                 parsed[c] = None  # already reported by the schema
         if parsed["announced"] is None and parsed["first_round"] is None:
             problems.append(Problem(line, "first_round", "no launch date: need first_round or announced"))
-        for early, late in NEGOTIATION_ORDER:
-            a, b = parsed[early], parsed[late]
-            if a is not None and b is not None and is_before(b, a):
-                problems.append(Problem(line, late, f"{late} ({b}) is before {early} ({a})"))
         status = row.get("status")
         if status == "in_force" and parsed["entered_into_force"] is None and parsed["status_verified"] is None:
             problems.append(Problem(line, "status", "status in_force but no entered_into_force date "
                                                     "(nor a status_verified date confirming the status)"))
         if status == "signed_not_in_force" and parsed["signed"] is None:
             problems.append(Problem(line, "status", "status signed_not_in_force but no signed date"))
+        if status == "signed_not_in_force" and parsed["entered_into_force"] is not None:
+            problems.append(Problem(line, "status", "status signed_not_in_force but an entered_into_force date is given"))
         if status == "superseded" and parsed["signed"] is not None and parsed["ended"] is None:
             problems.append(Problem(line, "status", "status superseded but no ended date"))
+        if status in ("abandoned", "suspended") and parsed["entered_into_force"] is not None:
+            problems.append(Problem(line, "status", f"status {status} but an entered_into_force date is given "
+                                                    "(an agreement that entered into force is in_force or superseded)"))
+        if status in ("abandoned", "suspended") and parsed["ended"] is None:
+            problems.append(Problem(line, "status", f"status {status} but no ended date (when talks stopped)"))
         if status == "ongoing" and parsed["ended"] is not None:
             problems.append(Problem(line, "status", "status ongoing but an ended date is given"))
     return problems
@@ -491,24 +545,16 @@ def future_problems(df: pd.DataFrame, spec: TableSpec) -> list[Problem]:
 # Plausible rates (percent) of each kind of US tariff layer; 0 marks a layer that ended.
 RATE_BOUNDS = {"reciprocal_ieepa": (10, 150), "fentanyl_ieepa": (10, 40), "section_122": (1, 15),
                "section_232": (1, 100), "section_301": (1, 100)}
-GROUP_PARTNERS = re.compile(r"^(All\b|Annex I partners|About \d+ economies|\d+ economies)")
 
 
 def tariff_row_problems(df: pd.DataFrame) -> list[Problem]:
-    """Rules across tariff actions: effective on or after announced, rates plausible for their layer, partners
-    known (a country or a declared group), and no two actions of one layer and partner on the same day unless one
-    ``supersedes`` the other."""
-    from .countries import UnknownCountryError, partner_code
-
+    """Rules across tariff actions: rates plausible for their layer, ``supersedes`` names another action of the table,
+    and no two actions of one layer and partner on the same day unless one ``supersedes`` the other. (Dates in order
+    and known partners are checked for every table: ``order_problems``, ``partner_problems``.)"""
     problems = []
+    ids = set(df["action_id"].dropna())
     for idx, row in df.iterrows():
         line = line_of(idx)
-        try:
-            announced, effective = parse_partial_date(row["announced"]), parse_partial_date(row["effective"])
-        except ValueError:
-            announced = effective = None  # reported by the schema
-        if announced is not None and effective is not None and is_before(effective, announced):
-            problems.append(Problem(line, "effective", f"effective {effective} is before announced {announced}"))
         bounds = RATE_BOUNDS.get(row["measure"])
         if bounds and isinstance(row["rate_pct"], str):
             try:
@@ -518,11 +564,9 @@ def tariff_row_problems(df: pd.DataFrame) -> list[Problem]:
             if rate is not None and rate != 0 and not bounds[0] <= rate <= bounds[1]:
                 problems.append(Problem(line, "rate_pct", f"{rate:g}% is implausible for {row['measure']} "
                                                           f"(expected 0 or {bounds[0]}-{bounds[1]}%: a percent, not a fraction)"))
-        if not GROUP_PARTNERS.match(str(row["partner"])):
-            try:
-                partner_code(row["partner"])
-            except UnknownCountryError as exc:
-                problems.append(Problem(line, "partner", str(exc)))
+        replaced = row.get("supersedes")
+        if isinstance(replaced, str) and (replaced not in ids or replaced == row["action_id"]):
+            problems.append(Problem(line, "supersedes", f"'{replaced}' is not another action_id of this table"))
     dated = df.dropna(subset=["effective"])
     superseded = set(df["supersedes"].dropna()) if "supersedes" in df else set()
     for _, group in dated.groupby(["partner", "measure", "effective"]):
@@ -531,6 +575,108 @@ def tariff_row_problems(df: pd.DataFrame) -> list[Problem]:
             for idx in clash[1:]:
                 problems.append(Problem(line_of(idx), "effective", f"a second {df.at[idx, 'measure']} action for "
                                         f"{df.at[idx, 'partner']} on {df.at[idx, 'effective']}; if it replaces another, name it in 'supersedes'"))
+    return problems
+
+
+def order_problems(df: pd.DataFrame, pairs: list[tuple[str, str]]) -> list[Problem]:
+    """Dates out of order within a row: for each (earlier, later) pair of columns, ``later`` must not be before
+    ``earlier`` (compared at the coarser precision, so 2004-01 and 2004-01-15 are not out of order)."""
+    problems = []
+    columns = {c for pair in pairs for c in pair}
+    if not columns <= set(df.columns):
+        return []  # a missing column is reported by the schema
+    for idx, row in df.iterrows():
+        parsed = {}
+        for c in columns:
+            try:
+                parsed[c] = parse_partial_date(row[c])
+            except ValueError:
+                parsed[c] = None  # reported by the schema
+        for early, late in pairs:
+            a, b = parsed[early], parsed[late]
+            if a is not None and b is not None and is_before(b, a):
+                problems.append(Problem(line_of(idx), late, f"{late} ({b}) is before {early} ({a})"))
+    return problems
+
+
+def partner_problems(df: pd.DataFrame, spec: TableSpec) -> list[Problem]:
+    """Every partner name a known country, bloc or group (``helpers.countries``), and every partner code a known
+    ISO3 or bloc code, so a typo or an invented partner ('Narnia') stops here, not deep in a notebook."""
+    from .countries import UnknownCountryError, is_known_code, partner_code
+
+    problems = []
+    column = spec.partner_column
+    if column and column in df.columns:
+        also = re.compile(spec.partner_also) if spec.partner_also else None
+        for idx, name in df[column].dropna().items():
+            if also is not None and also.match(name):
+                continue
+            try:
+                partner_code(name)
+            except UnknownCountryError as exc:
+                problems.append(Problem(line_of(idx), column, str(exc)))
+    column = spec.code_column
+    if column and column in df.columns:
+        known = {code: is_known_code(code) for code in df[column].dropna().unique()}
+        problems += [Problem(line_of(idx), column, f"unknown partner code '{code}' (not an ISO3 country code, "
+                                                   "WLD or a bloc code of helpers.countries.BLOCS)")
+                     for idx, code in df[column].dropna().items() if not known[code]]
+    return problems
+
+
+def duplicate_row_problems(df: pd.DataFrame) -> list[Problem]:
+    """A row repeated exactly (every cell the same): an accidental paste, never data."""
+    repeated = df[df.duplicated(keep=False)]
+    problems = []
+    for _, group in repeated.groupby(list(df.columns), dropna=False, sort=False):
+        first = line_of(group.index[0])
+        problems += [Problem(line_of(idx), None, f"the same row as line {first} (a row given twice)") for idx in group.index[1:]]
+    return problems
+
+
+def required_id_problems(df: pd.DataFrame, spec: TableSpec) -> list[Problem]:
+    """Each id the notebooks rely on (``spec.required_ids``) must still be in the table: a renamed or deleted row
+    stops validation here, not as a bare ``KeyError`` in a later notebook."""
+    if not spec.required_ids or spec.id_column not in df.columns:
+        return []
+    present = set(df[spec.id_column].dropna())
+    return [Problem(None, spec.id_column, f"'{i}' is missing, but {who} relies on it (renamed or deleted?)")
+            for i, who in spec.required_ids.items() if i not in present]
+
+
+def period_problems(df: pd.DataFrame, spec: TableSpec) -> list[Problem]:
+    """In tables dated by ``year`` (and ``month``) columns: no period after the table's as-of date."""
+    if spec.as_of is None or "year" not in df.columns:
+        return []
+    from .params import load_params
+
+    limit = parse_partial_date(load_params()[spec.as_of])
+    problems = []
+    for idx, row in df.iterrows():
+        try:
+            year = int(float(row["year"]))
+            month = int(float(row["month"])) if isinstance(row.get("month"), str) else None
+        except (TypeError, ValueError):
+            continue  # reported by the schema
+        if year > limit.year or (year == limit.year and month is not None and month > limit.month):
+            when = f"{year}" + (f"-{month:02d}" if month is not None else "")
+            problems.append(Problem(line_of(idx), "year", f"{when} is after the table's as-of date {limit} "
+                                                          f"(params.yaml {spec.as_of})"))
+    return problems
+
+
+def deal_document_problems(df: pd.DataFrame) -> list[Problem]:
+    """A deal document's ``binding`` must agree with its instrument: a signed agreement or a US order binds, an
+    announcement, statement, framework or memorandum does not."""
+    binding = {"binding_agreement", "implementing_order"}
+    problems = []
+    for idx, row in df.iterrows():
+        if row["instrument"] not in INSTRUMENTS or row["binding"] not in ("yes", "no"):
+            continue  # reported by the schema
+        expected = "yes" if row["instrument"] in binding else "no"
+        if row["binding"] != expected:
+            problems.append(Problem(line_of(idx), "binding", f"'{row['binding']}' contradicts instrument "
+                                                             f"{row['instrument']} (expected '{expected}')"))
     return problems
 
 
@@ -565,6 +711,13 @@ def validate_table(df: pd.DataFrame, spec: TableSpec, path: Path | str | None = 
         from .provenance import blocked_sources, blocklist  # a later layer's helper; imported here to avoid a cycle
 
         problems += blocked_sources(df, blocklist())
+        problems += period_problems(df, spec)
+        problems += order_problems(df, spec.order)
+        problems += partner_problems(df, spec)
+        problems += duplicate_row_problems(df)
+        problems += required_id_problems(df, spec)
+        if spec is DEAL_DOCUMENTS:
+            problems += deal_document_problems(df)
         if spec is NEGOTIATIONS:
             problems += negotiation_row_problems(df)
         if spec is TARIFF_ACTIONS:
