@@ -36,6 +36,8 @@ import ast
 import asyncio
 import fcntl
 import hashlib
+import heapq
+import itertools
 import json
 import os
 import shutil
@@ -70,6 +72,7 @@ UPSTREAM = {
     "04": ["01"],
     "05": ["01", "02"],
     "06": [],
+    "09": ["01"],
 }
 
 
@@ -212,6 +215,7 @@ class Kernel:
                     # one thread per kernel: kernels run side by side, and results don't depend on thread counts
                     "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
         self.kc = None
+        self.starting = False  # set once a core has begun starting it
 
     async def start(self, imports: str) -> None:
         await self.km.start_kernel(cwd=str(ROOT / "notebooks"), env=self.env)
@@ -253,14 +257,60 @@ def failing_cell(nb) -> str:
     return "a cell"
 
 
+class Slots:
+    """At most ``n`` holders at a time (one per CPU core); a freed slot goes to the waiting request with the lowest key."""
+
+    def __init__(self, n: int):
+        self.free, self.waiting, self.order = n, [], itertools.count()
+
+    async def acquire(self, key: tuple) -> None:
+        if self.free and not self.waiting:
+            self.free -= 1
+            return
+        granted = asyncio.get_running_loop().create_future()
+        heapq.heappush(self.waiting, (key, next(self.order), granted))
+        try:
+            await granted
+        except asyncio.CancelledError:
+            if granted.done() and not granted.cancelled():  # handed over just as we were cancelled: pass it on
+                self.release()
+            raise
+
+    def release(self) -> None:
+        while self.waiting:
+            granted = heapq.heappop(self.waiting)[2]
+            if not granted.done():
+                granted.set_result(None)
+                return
+        self.free += 1
+
+    @asynccontextmanager
+    async def held(self, key: tuple):
+        await self.acquire(key)
+        try:
+            yield
+        finally:
+            self.release()
+
+
+EXECUTE, WARM = 0, 1  # a notebook ready to run goes before warming another notebook's kernel
+
+
 class Run:
-    """One pipeline run: decides, runs and records every notebook; publishes nothing itself."""
+    """One pipeline run: decides, runs and records every notebook; publishes nothing itself.
+
+    CPU time is the limit (the floor is one Python start plus imports per notebook), so at most ``jobs`` kernels
+    work at once: notebooks whose inputs are ready first, the one with the most notebooks downstream first; a free
+    core meanwhile starts the kernel of a stale notebook still waiting for its inputs and runs its imports.
+    """
 
     def __init__(self, names, stamps, common, params, force, only, jobs):
         self.names, self.stamps, self.common, self.params = names, stamps, common, params
         self.force, self.only = force, only
         self.graph = upstream(names)
-        self.jobs = jobs
+        downstream = {n: sum(n in ancestors(self.graph, m) for m in names) for n in names}
+        self.priority = {n: (-downstream[n], n) for n in names}
+        self.slots = Slots(jobs)
         self.ran: dict[str, dict] = {}
         self.produced: dict[str, list[str]] = {}
         self.kernels: dict[str, Kernel] = {}
@@ -272,35 +322,46 @@ class Run:
             return None
         return "forced" if self.force else why_stale(name, self.stamps.get(name), self.common)
 
-    def warm(self, name: str, nb) -> asyncio.Task:
-        if name not in self.warming:
-            kernel = self.kernels[name] = Kernel(name, self.folder)
-            self.warming[name] = asyncio.ensure_future(kernel.start(import_statements(nb)))
-        return self.warming[name]
+    def warm(self, name: str, nb) -> None:
+        """Queue the start of ``name``'s kernel and its imports for a free core."""
+        kernel = self.kernels[name] = Kernel(name, self.folder)
 
-    async def execute(self, name: str, nb, reason: str, slots: asyncio.Semaphore) -> None:
+        async def start():
+            async with self.slots.held((WARM, self.priority[name])):
+                kernel.starting = True
+                await kernel.start(import_statements(nb))
+
+        self.warming[name] = asyncio.ensure_future(start())
+
+    async def execute(self, name: str, nb, reason: str) -> None:
         import nbformat
         from nbclient.exceptions import CellExecutionError, DeadKernelError
         from papermill.parameterize import parameterize_notebook
 
-        from helpers.io import NOTEBOOK_ENV
-
+        warming = self.warming.pop(name, None)
+        if warming is not None and self.kernels[name].starting:
+            await warming  # already starting on a core: let it finish
+            kernel = self.kernels[name]
+        else:
+            if warming is not None:
+                warming.cancel()  # still queued: start it on this notebook's own core instead
+            kernel = self.kernels[name] = Kernel(name, self.folder)
         nb = parameterize_notebook(nb, {"params": self.params}, kernel_name=KERNEL)
-        async with slots:
+        async with self.slots.held((EXECUTE, self.priority[name])):
             print(f"{name}: running ({reason})", flush=True)
             started = time.perf_counter()
             source_hash = sha(ROOT / "notebooks" / name)
             (STAGE / ".reads" / f"{name}.tsv").unlink(missing_ok=True)
-            await self.warm(name, nb)
             try:
-                await notebook_client(nb, self.kernels[name]).async_execute()
+                if kernel.kc is None:
+                    await kernel.start("")
+                await notebook_client(nb, kernel).async_execute()
             except CellExecutionError:
                 raise NotebookFailed(f"notebooks/{name} - {failing_cell(nb)}") from None
             except (DeadKernelError, TimeoutError) as exc:
                 raise NotebookFailed(f"notebooks/{name}: {type(exc).__name__}: {exc}") from None
             finally:
-                await self.kernels[name].stop()
-            assert self.kernels[name].env[NOTEBOOK_ENV] == name
+                await kernel.stop()
             clean_notebook(nb)
             out = STAGE / EXECUTED / name
             out.parent.mkdir(parents=True, exist_ok=True)
@@ -318,30 +379,27 @@ class Run:
 
         self.folder.mkdir(parents=True, exist_ok=True)
         sources = {n: load_notebook_node(str(ROOT / "notebooks" / n)) for n in self.names}
-        for name in self.names:  # start the kernels of notebooks already known to be stale, in order
+        for name in self.names:  # notebooks already known to be stale: their kernels may start early
             if self.reason(name):
                 self.warm(name, sources[name])
         self.exporter = HTMLExporter()
-        slots = asyncio.Semaphore(self.jobs)
         done: dict[str, asyncio.Future] = {}
 
         async def one(name):
             await asyncio.gather(*(done[u] for u in self.graph[name]))
             reason = self.reason(name)  # decided now: upstream notebooks of this run have written their outputs
             if reason:
-                await self.execute(name, sources[name], reason, slots)
+                await self.execute(name, sources[name], reason)
 
         for name in self.names:
             done[name] = asyncio.ensure_future(one(name))
         try:
             await asyncio.gather(*done.values())
         finally:
-            for task in done.values():
+            for task in [*done.values(), *self.warming.values()]:
                 task.cancel()
-            await asyncio.gather(*done.values(), return_exceptions=True)
+            await asyncio.gather(*done.values(), *self.warming.values(), return_exceptions=True)
             await asyncio.gather(*(k.stop() for k in self.kernels.values()), return_exceptions=True)
-            for task in self.warming.values():
-                task.cancel()
             shutil.rmtree(self.folder, ignore_errors=True)
         problems = undeclared_reads(self.graph, {n: s["reads"] for n, s in self.ran.items()}, self.produced)
         if problems:

@@ -106,7 +106,7 @@ def test_an_output_edited_outside_the_pipeline_makes_its_writer_stale(tmp_path, 
         output.unlink()
 
 
-NAMES = ["01_a.ipynb", "02_b.ipynb", "03_c.ipynb", "04_d.ipynb", "05_e.ipynb", "06_f.ipynb", "07_g.ipynb", "09_h.ipynb"]
+NAMES = ["01_a.ipynb", "02_b.ipynb", "03_c.ipynb", "04_d.ipynb", "05_e.ipynb", "06_f.ipynb", "07_g.ipynb", "08_h.ipynb"]
 
 
 def test_upstream_uses_the_declared_graph_and_defaults_to_every_earlier_notebook():
@@ -114,7 +114,7 @@ def test_upstream_uses_the_declared_graph_and_defaults_to_every_earlier_notebook
     assert graph["02_b.ipynb"] == ["01_a.ipynb"]
     assert graph["05_e.ipynb"] == ["01_a.ipynb", "02_b.ipynb"]
     assert graph["06_f.ipynb"] == []
-    assert graph["09_h.ipynb"] == NAMES[:-1]  # not declared: waits for everything before it
+    assert graph["08_h.ipynb"] == NAMES[:-1]  # not declared: waits for everything before it
     assert pipeline.ancestors(graph, "05_e.ipynb") == {"01_a.ipynb", "02_b.ipynb"}
 
 

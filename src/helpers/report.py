@@ -113,13 +113,13 @@ def html_table(df: pd.DataFrame) -> str:
 
 
 def html_page(title: str, meta: str, lead: list[str], sections: list[dict], ledger: pd.DataFrame, provenance: str,
-              notebooks: list[dict], ledger_notebook: str) -> str:
+              notebooks: list[dict], ledger_notebook: str, downloads: list[dict] | None = None) -> str:
     """The report page, rendered from ``templates/report.html.j2`` (jinja2, every value escaped unless marked safe).
 
     ``lead``: the key numbers (plain text); ``sections``: dicts with title, figure (path relative to reports/), caption
     (trusted HTML built by the report notebook: it may hold links) and notebook (link); ``ledger``: a table, escaped;
     ``provenance``: trusted HTML (tables from ``html_table``, which escapes every cell); ``notebooks``: dicts with name
-    and href.
+    and href; ``downloads``: dicts with name, href (relative to reports/) and what (plain text, escaped).
     """
     from jinja2 import Environment, PackageLoader, select_autoescape
     from markupsafe import Markup
@@ -127,7 +127,7 @@ def html_page(title: str, meta: str, lead: list[str], sections: list[dict], ledg
     env = Environment(loader=PackageLoader("helpers", "templates"), autoescape=select_autoescape(["html", "j2"]),
                       keep_trailing_newline=True)
     page = env.get_template("report.html.j2").render(
-        title=title, meta=meta, lead=lead, notebooks=notebooks, ledger_notebook=ledger_notebook,
+        title=title, meta=meta, lead=lead, notebooks=notebooks, ledger_notebook=ledger_notebook, downloads=downloads or [],
         sections=[{**s, "caption": Markup(s["caption"])} for s in sections],
         ledger_table=Markup(html_table(ledger)), provenance=Markup(provenance))
     return page

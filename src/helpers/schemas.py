@@ -59,7 +59,7 @@ def date_column(required: bool = False) -> pa.Column:
     """A text column holding ``YYYY-MM-DD`` or ``YYYY-MM`` (empty allowed unless ``required``)."""
     return pa.Column(
         checks=pa.Check(_is_raw_date, element_wise=True, error="not a date of the form YYYY-MM-DD or YYYY-MM"),
-        nullable=not required,
+        nullable=not required, metadata={"kind": "date"},  # metadata: read by helpers.datapackage
     )
 
 
@@ -75,7 +75,8 @@ def number_column(min_value: float | None = None, max_value: float | None = None
         return (min_value is None or x >= min_value) and (max_value is None or x <= max_value)
     what = "an integer" if integer else "a number"
     bounds = "" if min_value is None and max_value is None else f" in [{min_value}, {max_value}]"
-    return pa.Column(checks=pa.Check(ok, element_wise=True, error=f"not {what}{bounds}"), nullable=not required)
+    return pa.Column(checks=pa.Check(ok, element_wise=True, error=f"not {what}{bounds}"), nullable=not required,
+                     metadata={"kind": "integer" if integer else "number", "minimum": min_value, "maximum": max_value})
 
 
 def text_column(required: bool = True, unique: bool = False, allowed: list[str] | None = None,
@@ -86,7 +87,8 @@ def text_column(required: bool = True, unique: bool = False, allowed: list[str] 
         checks.append(pa.Check(lambda v: v in allowed, element_wise=True, error=f"not one of {allowed}"))
     if pattern is not None:
         checks.append(pa.Check.str_matches(pattern, error=f"does not match {pattern}"))
-    return pa.Column(checks=checks, nullable=not required, unique=unique)
+    return pa.Column(checks=checks, nullable=not required, unique=unique,
+                     metadata={"kind": "text", "enum": allowed, "pattern": pattern})
 
 
 @dataclass

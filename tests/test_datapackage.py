@@ -1,0 +1,103 @@
+"""datapackage.json validates (frictionless, offline) and describes every table; the workbook is reproducible."""
+
+import copy
+import io
+import json
+
+import pandas as pd
+import pytest
+
+from helpers import datapackage
+from helpers.paths import PROCESSED, RAW, REPORTS, ROOT
+
+DESCRIPTOR = ROOT / "datapackage.json"
+
+
+@pytest.fixture(scope="module")
+def package() -> dict:
+    if not DESCRIPTOR.is_file():
+        pytest.fail("datapackage.json is missing: run `make all` first")
+    return json.loads(DESCRIPTOR.read_text(encoding="utf-8"))
+
+
+def validate(descriptor: dict):
+    from frictionless import Package, system
+
+    with system.use_context(trusted=True):
+        return Package(copy.deepcopy(descriptor), basepath=str(ROOT)).validate()
+
+
+def test_the_committed_descriptor_validates(package):
+    report = validate(package)
+    errors = [f"{task.name}: {e.message}" for task in report.tasks for e in task.errors][:10]
+    assert report.valid, "datapackage.json does not match the data:\n" + "\n".join(errors + [e.message for e in report.errors])
+
+
+def test_every_raw_and_processed_table_is_described(package):
+    paths = {r["path"] for r in package["resources"]}
+    files = {f"data/raw/{p.name}" for p in RAW.glob("*.csv")} | {f"data/processed/{p.name}" for p in PROCESSED.glob("*.csv")}
+    assert paths == files
+    assert package["licenses"][0]["name"] == "CC-BY-4.0"
+    negotiations = next(r for r in package["resources"] if r["path"] == "data/raw/negotiations.csv")
+    fields = {f["name"]: f for f in negotiations["schema"]["fields"]}
+    assert fields["status"]["constraints"]["enum"][0] == "in_force"
+    assert fields["signed"]["constraints"]["pattern"] == datapackage.DATE_PATTERN
+    assert "was read from" in fields["source_signed"]["description"]
+    assert fields["negotiation_id"]["constraints"] == {"pattern": "[a-z0-9][a-z0-9-]*", "required": True, "unique": True}
+    assert any("ustr.gov" in s["path"] for s in negotiations["sources"])
+
+
+def test_validation_fails_when_the_data_breaks_the_schema(package):
+    broken = copy.deepcopy(package)
+    negotiations = next(r for r in broken["resources"] if r["path"] == "data/raw/negotiations.csv")
+    status = next(f for f in negotiations["schema"]["fields"] if f["name"] == "status")
+    status["constraints"]["enum"] = ["ongoing"]  # every other status now breaks the descriptor
+    report = validate(broken)
+    assert not report.valid
+    assert any("constraint" in e.type for task in report.tasks for e in task.errors)
+
+
+def test_licence_comes_from_the_data_licence_file(tmp_path):
+    (tmp_path / "L.md").write_text("Data: CC BY-SA 4.0, https://creativecommons.org/licenses/by-sa/4.0/ .")
+    assert datapackage.licence(tmp_path / "L.md")["name"] == "CC-BY-SA-4.0"
+    (tmp_path / "L.md").write_text("All rights reserved.")
+    with pytest.raises(ValueError, match="no Creative Commons"):
+        datapackage.licence(tmp_path / "L.md")
+
+
+def test_dictionary_reads_titles_and_column_meanings(tmp_path):
+    (tmp_path / "README.md").write_text("# x\n\n## a.csv — Table A\n\n| column | meaning |\n|---|---|\n| `id` | the id |\n"
+                                        "\n## b.csv and c.csv\n\ntext\n")
+    titles, columns = datapackage.dictionary(tmp_path / "README.md")
+    assert titles == {"a.csv": "Table A", "b.csv": "", "c.csv": ""}
+    assert columns == {"a.csv": {"id": "the id"}}
+
+
+def tables():
+    return {"one": pd.DataFrame({"a": [1, 2], "b": ["x", None], "c": [0.5, float("nan")]}),
+            "two": pd.DataFrame({"d": pd.array([1, None], dtype="Int64")})}
+
+
+def test_workbook_is_byte_identical_and_dated_as_of():
+    from openpyxl import load_workbook
+
+    first = datapackage.workbook(tables(), [("Title", "text")], "2026-11-27")
+    assert first == datapackage.workbook(tables(), [("Title", "text")], "2026-11-27")
+    assert first != datapackage.workbook(tables(), [("Title", "text")], "2026-11-28")
+    wb = load_workbook(io.BytesIO(first))
+    assert wb.sheetnames == ["README", "one", "two"]
+    assert [c.value for c in wb["one"][3]] == [2, None, None]
+    assert wb.properties.created.date().isoformat() == "2026-11-27" == wb.properties.modified.date().isoformat()
+    assert [wb["README"].cell(r, 1).value for r in (1, 3, 4, 5)] == ["Title", "sheet", "one", "two"]
+
+
+def test_the_committed_workbook_holds_every_processed_table():
+    from openpyxl import load_workbook
+
+    path = REPORTS / "deal_clock_tables.xlsx"
+    if not path.is_file():
+        pytest.fail("reports/deal_clock_tables.xlsx is missing: run `make all` first")
+    wb = load_workbook(path, read_only=True)
+    assert wb.sheetnames == ["README"] + sorted(p.stem for p in PROCESSED.glob("*.csv"))
+    negotiations = pd.read_csv(PROCESSED / "negotiations.csv")
+    assert wb["negotiations"].max_row == len(negotiations) + 1
