@@ -52,7 +52,7 @@ unit: $(ENV_STAMP) ## unit tests of the helpers (tests/)
 nbval: $(ENV_STAMP) ## re-run the notebooks and compare their checked outputs (publishes nothing)
 	$(PY) scripts/pipeline.py --check --jobs $(JOBS)
 	DEAL_CLOCK_CHECKED_DIR=$(CURDIR)/build/checked $(PY) -m pytest --nbval-lax --nbval-kernel-name $(KERNEL) \
-		--nbval-sanitize-with tests/nbval_sanitize.cfg notebooks -q -p no:cacheprovider -n $(JOBS) --dist loadfile
+		--nbval-sanitize-with tests/nbval_sanitize.cfg -p tests.nbval_plugin notebooks -q -p no:cacheprovider -n $(JOBS) --dist loadfile
 
 lab: $(ENV_STAMP) ## open JupyterLab on the project kernel at notebooks/
 	$(PY) -m jupyter lab --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/notebooks $(if $(filter 0,$(shell id -u)),--allow-root)

@@ -10,10 +10,11 @@ without outputs, so notebooks stay small and their diffs readable.
 
 from __future__ import annotations
 
-import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
+from jupyter_client import KernelManager
 from nbclient import NotebookClient
 
 MARK = "# NBVAL_CHECK_OUTPUT"
@@ -21,8 +22,14 @@ MARK = "# NBVAL_CHECK_OUTPUT"
 
 def accept(path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, kernel_name="deal-clock", timeout=600,
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    with tempfile.TemporaryDirectory(prefix="deal-clock-") as sockets:
+        # IPC sockets, as the pipeline uses: no open TCP port and no "unencrypted TCP" warning from the kernel
+        km = KernelManager(kernel_name="deal-clock", transport="ipc", connection_file=str(Path(sockets) / "k.json"))
+        try:
+            NotebookClient(nb, km=km, timeout=600, resources={"metadata": {"path": str(path.parent)}}).execute()
+        finally:
+            if km.has_kernel:
+                km.shutdown_kernel(now=True)
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
@@ -34,7 +41,15 @@ def accept(path: Path) -> None:
 
 
 if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n", 2)[2],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("notebooks", nargs="*", type=Path, help="notebooks/NN_name.ipynb (default: every numbered notebook)")
+    args = parser.parse_args()
     root = Path(__file__).resolve().parents[1]
-    targets = [Path(a) for a in sys.argv[1:]] or sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    targets = args.notebooks or sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     for target in targets:
+        if not target.is_file():
+            parser.error(f"{target}: no such notebook")
         accept(target.resolve())
