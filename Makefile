@@ -10,7 +10,8 @@ ENV_STAMP := $(VENV)/.deal-clock-installed
 EXEC := reports/notebooks
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all status setup test unit nbval lint lab clean help bench lock update-trade-data update-duties-data
+.NOTPARALLEL:  # the checks share build/ with the pipeline
+.PHONY: all status setup test check unit nbval lint lab clean help bench lock update-trade-data update-duties-data
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -38,19 +39,22 @@ $(ENV_STAMP): requirements.lock pyproject.toml
 # --- checks ---------------------------------------------------------------------------------
 # `make test` re-runs what is stale but holds the outputs (pipeline.py --check) until lint, unit tests and nbval
 # pass, then publishes them: a failing `make test` changes no tracked file (`git status` shows only your edits).
-test: lint unit nbval ## the one test command: lint, unit tests, nbval on the notebooks; publishes only if all pass
+test: check lint unit nbval ## the one test command: lint, unit tests, nbval on the notebooks; publishes only if all pass
 	$(PY) scripts/pipeline.py --publish-checked
+
+# Re-run what is stale, holding the outputs in build/checked; the tests below read them first (DEAL_CLOCK_CHECKED_DIR).
+check: $(ENV_STAMP)
+	$(PY) scripts/pipeline.py --check --jobs $(JOBS)
 
 lint: $(ENV_STAMP) ## ruff over the helpers, scripts, tests, notebooks and benchmark
 	$(PY) -m ruff check src scripts tests notebooks bench
 
-unit: $(ENV_STAMP) ## unit tests of the helpers (tests/)
-	$(PY) -m pytest tests -q
+unit: check ## unit tests of the helpers and of the outputs (tests/; publishes nothing)
+	DEAL_CLOCK_CHECKED_DIR=$(CURDIR)/build/checked $(PY) -m pytest tests -q
 
 # nbval re-executes every notebook (one per worker, as many workers as cores) and compares the cells marked
 # `# NBVAL_CHECK_OUTPUT` with the outputs stored in notebooks/; the notebooks read the checked run's outputs first.
-nbval: $(ENV_STAMP) ## re-run the notebooks and compare their checked outputs (publishes nothing)
-	$(PY) scripts/pipeline.py --check --jobs $(JOBS)
+nbval: check ## re-run the notebooks and compare their checked outputs (publishes nothing)
 	DEAL_CLOCK_CHECKED_DIR=$(CURDIR)/build/checked $(PY) -m pytest --nbval-lax --nbval-kernel-name $(KERNEL) \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg -p tests.nbval_plugin notebooks -q -p no:cacheprovider -n $(JOBS) --dist loadfile
 

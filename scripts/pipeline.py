@@ -40,6 +40,7 @@ import heapq
 import itertools
 import json
 import os
+import queue
 import shutil
 import signal
 import sys
@@ -224,8 +225,15 @@ class Kernel:
         await self.kc.wait_for_ready(timeout=KERNEL_START_TIMEOUT_S)
         if imports:  # silent: no output, no execution count; an import that fails will fail in the notebook
             msg_id = self.kc.execute(imports, silent=True, store_history=False)
-            while (await self.kc.get_shell_msg(timeout=CELL_TIMEOUT_S))["parent_header"].get("msg_id") != msg_id:
-                pass
+            while True:
+                try:
+                    reply = await self.kc.get_shell_msg(timeout=5)
+                except queue.Empty:
+                    if not await self.km.is_alive():
+                        raise NotebookFailed(f"notebooks/{self.name}: its kernel died while importing") from None
+                    continue
+                if reply["parent_header"].get("msg_id") == msg_id:
+                    break
 
     async def stop(self) -> None:
         if self.kc is not None:
@@ -315,6 +323,7 @@ class Run:
         self.produced: dict[str, list[str]] = {}
         self.kernels: dict[str, Kernel] = {}
         self.warming: dict[str, asyncio.Task] = {}
+        self.source_hashes: dict[str, str] = {}
         self.folder = KERNELS if len(str(KERNELS)) < 80 else Path(tempfile.mkdtemp(prefix="deal-clock-"))
 
     def reason(self, name: str) -> str | None:
@@ -350,8 +359,6 @@ class Run:
         async with self.slots.held((EXECUTE, self.priority[name])):
             print(f"{name}: running ({reason})", flush=True)
             started = time.perf_counter()
-            source_hash = sha(ROOT / "notebooks" / name)
-            (STAGE / ".reads" / f"{name}.tsv").unlink(missing_ok=True)
             try:
                 if kernel.kc is None:
                     await kernel.start("")
@@ -368,7 +375,7 @@ class Run:
             nbformat.write(nb, out)
             html, _ = self.exporter.from_notebook_node(nb)
             out.with_suffix(".html").write_text(html, encoding="utf-8")
-            self.ran[name] = {"source": source_hash, "common": self.common, "reads": reads_of(name)}
+            self.ran[name] = {"source": self.source_hashes[name], "common": self.common, "reads": reads_of(name)}
             self.produced[name] = outputs_of(name)
             write_manifest(self.produced)  # later notebooks of this run (the report) read it
             print(f"{name}: done in {time.perf_counter() - started:.1f} s", flush=True)
@@ -378,7 +385,13 @@ class Run:
         from papermill.iorw import load_notebook_node
 
         self.folder.mkdir(parents=True, exist_ok=True)
-        sources = {n: load_notebook_node(str(ROOT / "notebooks" / n)) for n in self.names}
+        sources = {}
+        for n in self.names:  # read once: the stamp records the hash of exactly the bytes that run
+            data = (ROOT / "notebooks" / n).read_bytes()
+            self.source_hashes[n] = hashlib.sha256(data).hexdigest()
+            sources[n] = load_notebook_node(str(ROOT / "notebooks" / n))
+            if hashlib.sha256((ROOT / "notebooks" / n).read_bytes()).hexdigest() != self.source_hashes[n]:
+                raise NotebookFailed(f"notebooks/{n} changed while the run was starting; run `make all` again")
         for name in self.names:  # notebooks already known to be stale: their kernels may start early
             if self.reason(name):
                 self.warm(name, sources[name])
@@ -402,6 +415,10 @@ class Run:
             await asyncio.gather(*(k.stop() for k in self.kernels.values()), return_exceptions=True)
             shutil.rmtree(self.folder, ignore_errors=True)
         problems = undeclared_reads(self.graph, {n: s["reads"] for n, s in self.ran.items()}, self.produced)
+        for name in self.names:  # one judged up to date before an undeclared writer finished would publish stale outputs
+            if name not in self.ran and self.reason(name):
+                problems.append(f"notebooks/{name} was judged up to date but is stale after this run: "
+                                "a notebook it reads is not declared upstream of it (UPSTREAM in scripts/pipeline.py)")
         if problems:
             raise NotebookFailed("; ".join(problems))
 
@@ -418,7 +435,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     names = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    stamps = json.loads(STAMPS.read_text()) if STAMPS.is_file() else {}
+    try:
+        stamps = json.loads(STAMPS.read_text()) if STAMPS.is_file() else {}
+    except ValueError:
+        stamps = {}  # unreadable: every notebook counts as never run here
     common = common_hashes()
     if args.dry_run:  # reads only: never touches the stage of a run that may be under way
         stale = False
@@ -443,11 +463,17 @@ def main(argv: list[str] | None = None) -> int:
 
     from helpers.params import load_params
 
-    run = Run(names, stamps, common, load_params(), args.force, set(args.notebooks), max(1, args.jobs))
+    try:
+        params = load_params()
+    except Exception as exc:
+        print(f"FAILED: params.yaml: {exc}", file=sys.stderr)
+        return 1
+    run = Run(names, stamps, common, params, args.force, set(args.notebooks), max(1, args.jobs))
     if not any(run.reason(n) for n in names) and all(n in stamps for n in names):
         print("Nothing to do: every notebook is up to date (python scripts/pipeline.py --dry-run says why).")
         return 0
     STAGE.mkdir(parents=True)
+    publishing = False
     loop = asyncio.new_event_loop()
     task = loop.create_task(run.run())
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -462,6 +488,7 @@ def main(argv: list[str] | None = None) -> int:
             STAGE.rename(CHECKED)
             print(f"Checked: {len(run.ran)} notebook(s) run; their outputs wait in build/checked until the tests pass.")
             return 0
+        publishing = True
         changed = publish(STAGE)
     except NotebookFailed as exc:
         print(f"\nFAILED: {exc}", file=sys.stderr)
@@ -472,7 +499,8 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as exc:  # a kernel that would not start, a disk error: say so in one line
         print(f"\nFAILED: {type(exc).__name__}: {exc}", file=sys.stderr)
-        print("Nothing was published: every output is as it was before this run.", file=sys.stderr)
+        print("Publishing stopped part-way: run `make all` again (nothing is recorded as up to date)." if publishing
+              else "Nothing was published: every output is as it was before this run.", file=sys.stderr)
         return 1
     finally:
         loop.close()
@@ -491,7 +519,9 @@ def record(stamps: dict, ran: dict, produced: dict, changed: list[str]) -> None:
     stamps.update(ran)
     for stamp in stamps.values():  # what each notebook published, as it now stands (shared files included)
         stamp["outputs"] = {rel: sha(ROOT / rel) for rel in stamp.get("outputs", [])}
-    STAMPS.write_text(json.dumps(stamps, indent=1, sort_keys=True) + "\n")
+    from helpers.io import atomic_write
+
+    atomic_write(STAMPS, (json.dumps(stamps, indent=1, sort_keys=True) + "\n").encode())
     print(f"Published: {len(ran)} notebook(s) run, {len(changed)} output file(s) changed.")
     for rel in changed:
         print(f"  {rel}")

@@ -52,6 +52,7 @@ def test_inside_a_run_reads_see_staged_copies_and_are_recorded(tmp_path, monkeyp
 
 def test_under_make_test_reads_see_the_checked_runs_copies_first(tmp_path, monkeypatch):
     monkeypatch.delenv(io.STAGE_ENV, raising=False)
+    monkeypatch.delenv(io.CHECKED_ENV, raising=False)
     held = PROCESSED / "negotiations.csv"
     assert io.input_path(held) == held
     monkeypatch.setenv(io.CHECKED_ENV, str(tmp_path))

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.io import NOTEBOOK_ENV, STAGE_ENV
+from helpers.io import CHECKED_ENV, NOTEBOOK_ENV, STAGE_ENV
 from helpers.paths import ROOT
 
 SCRIPT, IMG = "<script>alert(1)</script>", "<img src=x onerror=alert(1)>"
@@ -32,7 +32,7 @@ def git(repo: Path, *args: str) -> str:
 
 def pipeline(repo: Path) -> subprocess.CompletedProcess:
     """`make all` in ``repo``: its own helpers (PYTHONPATH), this interpreter, no stage inherited from a caller."""
-    env = {k: v for k, v in os.environ.items() if k not in (STAGE_ENV, NOTEBOOK_ENV)}
+    env = {k: v for k, v in os.environ.items() if k not in (STAGE_ENV, NOTEBOOK_ENV, CHECKED_ENV)}
     env["PYTHONPATH"] = str(repo / "src")
     return subprocess.run([sys.executable, "scripts/pipeline.py"], cwd=repo, env=env, capture_output=True, text=True,
                           timeout=600)

@@ -39,7 +39,9 @@ PROCESSED_DESCRIPTIONS = {
 
 def licence(path: Path | None = None) -> dict:
     """The data licence named in ``DATA_LICENSE.md`` (its Creative Commons URL) as a Data Package licence."""
-    text = (path or paths.ROOT / "DATA_LICENSE.md").read_text(encoding="utf-8")
+    from .io import input_path
+
+    text = input_path(path or paths.ROOT / "DATA_LICENSE.md").read_text(encoding="utf-8")  # recorded: an edit re-runs 08
     match = re.search(r"https://creativecommons\.org/licenses/([a-z-]+)/(\d\.\d)/", text)
     if not match:
         raise ValueError("DATA_LICENSE.md names no Creative Commons licence URL")

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import paths
-from .io import STAGE_ENV, input_path, write_csv
+from .io import CHECKED_ENV, STAGE_ENV, input_path, write_csv
 
 PATH = paths.TABLES / "results.csv"
 COLUMNS = ["key", "value", "ci_low", "ci_high", "n", "unit", "description", "notebook"]
@@ -124,7 +124,8 @@ def read_all(record: bool = True) -> pd.DataFrame:
 
     ``record`` notes the read for the pipeline's staleness check (a notebook that uses results depends on them).
     """
-    staged = Path(os.environ[STAGE_ENV]) / paths.relative(PATH) if os.environ.get(STAGE_ENV) else None
+    held = os.environ.get(STAGE_ENV) or os.environ.get(CHECKED_ENV)  # this run's copy, or the checked run's under nbval
+    staged = Path(held) / paths.relative(PATH) if held else None
     path = input_path(PATH) if record else (staged if staged is not None and staged.is_file() else PATH)
     if not path.is_file():
         return pd.DataFrame(columns=COLUMNS)
