@@ -281,7 +281,7 @@ def check_conflicts(conflicts: pd.DataFrame, raw: pd.DataFrame, path: Path | str
             problems.append(Problem(line_of(idx), "subject", f"'{row['subject']}' is not a negotiation_id in negotiations.csv"))
             continue
         ours = table.loc[row["subject"]]
-        for column, raw_column in (("value_ours", row["field"]), ("source_ours", f"source_{row['field']}")):
+        for column, raw_column in (("value_ours", row["field"]), ("source_value_ours", f"source_{row['field']}")):
             if row[column] != ours[raw_column]:
                 problems.append(Problem(line_of(idx), column, f"'{row[column]}' differs from negotiations.csv "
                                         f"{raw_column} '{ours[raw_column]}' for {row['subject']}"))

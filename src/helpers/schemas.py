@@ -250,15 +250,15 @@ SOURCE_CONFLICTS = TableSpec(
     as_of="as_of_negotiations",
     file="source_conflicts.csv",
     id_column="subject",
-    sourced={"value_ours": "source_ours", "value_other": "source_other"},
+    sourced={"value_ours": "source_value_ours", "value_other": "source_value_other"},
     schema=pa.DataFrameSchema(
         {
             "subject": text_column(pattern=r"^[a-z0-9][a-z0-9-]*$"),
             "field": text_column(allowed=NEGOTIATION_DATES),
             "value_ours": date_column(required=True),
-            "source_ours": text_column(),
+            "source_value_ours": text_column(),
             "value_other": date_column(required=True),
-            "source_other": text_column(),
+            "source_value_other": text_column(),
             "other_dataset": text_column(),
             "resolution": text_column(),
         },
