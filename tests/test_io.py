@@ -3,7 +3,7 @@ import os
 import pandas as pd
 import pytest
 
-from helpers import io, paths
+from helpers import io
 
 
 def test_write_bytes_is_atomic_and_skips_identical(tmp_path):
@@ -52,19 +52,16 @@ def test_write_csv_neutralises_formulas_but_keeps_numbers_and_dates(tmp_path):
     assert io.spreadsheet_safe("\rx") == "'\rx" and io.spreadsheet_safe(-0.5) == -0.5 and io.spreadsheet_safe(None) is None
 
 
-def test_staged_writes_land_only_on_commit(tmp_path, monkeypatch):
-    root = tmp_path / "repo"
-    monkeypatch.setattr(paths, "ROOT", root)  # a throwaway repository, not the real one
-    stage = tmp_path / "stage"
-    target = root / "data" / "processed" / "t.txt"
-    monkeypatch.setenv(io.STAGE_ENV, str(stage))
-    io.write_text(target, "held")
-    assert not target.exists()
-    assert (stage / "data/processed/t.txt").read_text() == "held"
-    monkeypatch.delenv(io.STAGE_ENV)
-    assert io.commit_stage(stage) == ["data/processed/t.txt"]
-    assert target.read_text() == "held"
-    assert io.commit_stage(stage) == []  # unchanged bytes: nothing rewritten
+def test_published_files_get_the_umasks_permissions_not_the_temporary_files(tmp_path):
+    old = os.umask(0o022)
+    try:
+        io.atomic_write(tmp_path / "t.csv", b"a\n")
+        assert (tmp_path / "t.csv").stat().st_mode & 0o777 == 0o644
+        os.umask(0o027)
+        io.atomic_write(tmp_path / "t.csv", b"b\n")
+        assert (tmp_path / "t.csv").stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(old)
 
 
 def test_read_raw_csv_strips_and_keeps_empty_as_missing(tmp_path):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
 from dataclasses import dataclass
@@ -10,12 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
+from .execution import input_path, output_path, record_read, record_write
 from .paths import relative
-
-# When set (by scripts/pipeline.py), outputs are written under this folder and moved into the
-# repository only after the whole notebook has run: a failed run leaves earlier outputs intact.
-STAGE_ENV = "DEAL_CLOCK_STAGE_DIR"
 
 
 @dataclass
@@ -122,74 +117,12 @@ def read_raw_csv(path: Path | str, required: list[str] | None = None) -> pd.Data
     return df
 
 
-SCRATCH = "build/scratch"  # where writes go outside a pipeline run (gitignored)
-
-
-def output_path(path: Path | str) -> Path:
-    """Where a write of ``path`` (a file inside the repository) lands.
-
-    Inside a pipeline run (``STAGE_ENV`` set by scripts/pipeline.py): in the run's staging folder, published
-    only when every notebook of the run succeeds. Anywhere else (a notebook opened in JupyterLab, nbval,
-    a test): under ``build/scratch/``, so exploring never changes a published output.
-    """
-    path = Path(path)
-    try:
-        Path(path).resolve().relative_to(paths.ROOT)
-    except ValueError:
-        return path  # outside the repository (a test's temporary folder): written where asked
-    stage = os.environ.get(STAGE_ENV)
-    if stage:
-        return Path(stage) / relative(path)
-    return paths.ROOT / SCRATCH / relative(path)
-
-
-READS_DIR = ".reads"  # inside the stage: what each notebook read, for the runner's staleness check
-WRITES_DIR = ".writes"  # inside the stage: what each notebook wrote, for the manifest of outputs
-NOTEBOOK_ENV = "DEAL_CLOCK_NOTEBOOK"
-# `make test`: the outputs of a run that re-ran stale notebooks but publishes only after nbval passes. nbval's
-# notebooks read them before the published ones, so a changed raw file reaches every notebook it affects.
-CHECKED_ENV = "DEAL_CLOCK_CHECKED_DIR"
-
-
-def record_read(path: Path | str, where: Path | str | None = None) -> None:
-    """Inside a pipeline run, note that the running notebook read ``path`` (with the hash of what it saw)."""
-    stage, notebook = os.environ.get(STAGE_ENV), os.environ.get(NOTEBOOK_ENV)
-    if not (stage and notebook):
-        return
-    where = Path(where or path)
-    digest = hashlib.sha256(where.read_bytes()).hexdigest() if where.is_file() else "missing"
-    log = Path(stage) / READS_DIR / f"{notebook}.tsv"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with open(log, "a", encoding="utf-8") as fh:
-        fh.write(f"{relative(path)}\t{digest}\n")
-
-
-def input_path(path: Path | str) -> Path:
-    """Where to read ``path`` from: the run's staged copy if an earlier notebook of this run wrote it, else ``path``.
-
-    Inside a pipeline run the read is recorded, so the runner re-runs the notebook when that input changes.
-    Under nbval in `make test` (``CHECKED_ENV`` set), the checked run's copy if it has one.
-    """
-    path = Path(path)
-    where = path
-    stage = os.environ.get(STAGE_ENV)
-    if stage:
-        staged = Path(stage) / relative(path)
-        if staged.is_file():
-            where = staged
-        record_read(path, where)
-    elif os.environ.get(CHECKED_ENV) and path.resolve().is_relative_to(paths.ROOT):
-        checked = Path(os.environ[CHECKED_ENV]) / relative(path)
-        if checked.is_file():
-            where = checked
-    return where
-
-
 def atomic_write(path: Path | str, data: bytes) -> bool:
     """Write ``data`` to exactly ``path`` (temp file then rename); skip if the file already holds these bytes.
 
-    Returns True when the file was (re)written. An unchanged file keeps its timestamp. Only the pipeline's
-    publish step calls this on published paths; notebooks write through ``write_bytes``.
+    Returns True when the file was (re)written. An unchanged file keeps its timestamp; a new one gets the
+    permissions the umask gives a new file (not the temporary file's owner-only mode). Only the pipeline's publish
+    step calls this on published paths; notebooks write through ``write_bytes``.
     """
     path = Path(path)
     if path.is_file() and path.read_bytes() == data:
@@ -199,6 +132,7 @@ def atomic_write(path: Path | str, data: bytes) -> bool:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -206,33 +140,25 @@ def atomic_write(path: Path | str, data: bytes) -> bool:
     return True
 
 
+def _umask() -> int:
+    """The process's umask, read without changing it where the system allows (os.umask sets it to read it)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_bytes(path: Path | str, data: bytes) -> bool:
-    """Write an output atomically to where it belongs now (see ``output_path``); True if its bytes changed.
-
-    Inside a pipeline run the write is logged, so the runner's manifest says which notebook writes which output.
-    """
-    stage, notebook = os.environ.get(STAGE_ENV), os.environ.get(NOTEBOOK_ENV)
-    target = output_path(path)
-    if stage and notebook and Path(target).is_relative_to(Path(stage)):
-        log = Path(stage) / WRITES_DIR / f"{notebook}.tsv"
-        log.parent.mkdir(parents=True, exist_ok=True)
-        with open(log, "a", encoding="utf-8") as fh:
-            fh.write(relative(path) + "\n")
-    return atomic_write(target, data)
-
-
-def commit_stage(stage: Path | str, exclude: set[str] = frozenset()) -> list[str]:
-    """Publish every file staged under ``stage`` to its place in the repository (see ``STAGE_ENV``).
-
-    Files whose bytes are unchanged are left alone. Returns the repository-relative paths that changed.
-    """
-    stage = Path(stage)
-    changed = []
-    for staged in sorted(p for p in stage.rglob("*") if p.is_file() and p.name not in exclude):
-        rel = staged.relative_to(stage)
-        if atomic_write(paths.ROOT / rel, staged.read_bytes()):
-            changed.append(rel.as_posix())
-    return changed
+    """Write an output atomically to where it belongs now (``helpers.execution.output_path``: a run's stage, or
+    ``build/scratch/`` outside a run); True if its bytes changed. In a run the write is logged (who writes what)."""
+    record_write(path)
+    return atomic_write(output_path(path), data)
 
 
 def read_output_csv(path: Path | str, **kwargs) -> pd.DataFrame:

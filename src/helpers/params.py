@@ -18,12 +18,27 @@ REQUIRED = (
 
 
 def load_params(path: Path | str | None = None) -> dict:
-    """The study parameters as a plain dict (what papermill passes to notebooks as ``params``).
+    """The study parameters as a plain dict (what the runner passes to notebooks as the papermill parameter ``params``).
 
-    Raises ``ValueError`` naming the file and every missing key.
+    Inside a run (``helpers.execution``), the parameters the run injected, so a helper sees what its notebook was
+    given; otherwise ``params.yaml``. Raises ``ValueError`` naming the file and every missing key, or a key that
+    is not valid YAML.
     """
+    if path is None:
+        from .execution import run_params
+
+        given = run_params()
+        if given is not None:
+            return given
     path = Path(path) if path is not None else paths.ROOT / "params.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        line = f", line {where.line + 1}" if where is not None else ""
+        raise ValueError(f"{paths.relative(path)}{line}: not valid YAML ({getattr(exc, 'problem', None) or exc})") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"{paths.relative(path)}: expected 'name: value' lines, got {type(data).__name__}")
     missing = [k for k in REQUIRED if k not in data]
     if missing:
         raise ValueError(f"{paths.relative(path)}: missing parameter(s) {', '.join(missing)}")

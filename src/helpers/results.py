@@ -7,18 +7,15 @@ later notebooks, the README block, the report and the claims ledger read numbers
 
 from __future__ import annotations
 
-import fcntl
 import math
-import os
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
 from . import paths
-from .io import CHECKED_ENV, STAGE_ENV, input_path, write_csv
+from .execution import exclusive, input_path
+from .io import write_csv
 
 PATH = paths.TABLES / "results.csv"
 COLUMNS = ["key", "value", "ci_low", "ci_high", "n", "unit", "description", "notebook"]
@@ -75,21 +72,6 @@ def _cell(v, digits: int = 6):
     return v
 
 
-@contextmanager
-def _exclusive():
-    """Inside a pipeline run, one notebook at a time rewrites the staged results.csv (notebooks run in parallel)."""
-    stage = os.environ.get(STAGE_ENV)
-    if not stage:
-        yield
-        return
-    with open(Path(stage) / ".results.lock", "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
 def publish(results: list[Result], notebook: str) -> pd.DataFrame:
     """Replace ``notebook``'s rows of results.csv with ``results`` (written atomically; see helpers.io).
 
@@ -99,7 +81,7 @@ def publish(results: list[Result], notebook: str) -> pd.DataFrame:
     dupes = sorted({k for k in keys if keys.count(k) > 1})
     if dupes:
         raise ValueError(f"{notebook}: result key(s) given twice: {', '.join(dupes)}")
-    with _exclusive():
+    with exclusive():  # notebooks of one run rewrite it one at a time
         return _replace_rows(results, keys, notebook)
 
 
@@ -124,9 +106,7 @@ def read_all(record: bool = True) -> pd.DataFrame:
 
     ``record`` notes the read for the pipeline's staleness check (a notebook that uses results depends on them).
     """
-    held = os.environ.get(STAGE_ENV) or os.environ.get(CHECKED_ENV)  # this run's copy, or the checked run's under nbval
-    staged = Path(held) / paths.relative(PATH) if held else None
-    path = input_path(PATH) if record else (staged if staged is not None and staged.is_file() else PATH)
+    path = input_path(PATH, record=record)  # this run's copy, or the checked run's (helpers.execution)
     if not path.is_file():
         return pd.DataFrame(columns=COLUMNS)
     table = pd.read_csv(path, dtype={"key": str, "unit": str, "description": str, "notebook": str, "value": str})
