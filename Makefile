@@ -10,21 +10,21 @@ ENV_STAMP := $(VENV)/.deal-clock-installed
 EXEC := reports/notebooks
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.NOTPARALLEL:  # the checks share build/ with the pipeline
-.PHONY: all status setup test check unit nbval lint lab clean help bench lock update-trade-data update-duties-data
+.NOTPARALLEL:  # the targets share build/ (the runner's lock says so if two run at once)
+.PHONY: all status setup test accept unit lint lab clean help bench lock update-trade-data update-duties-data
 .DEFAULT_GOAL := help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
-# scripts/pipeline.py decides what is stale (content hashes of each notebook's source, params.yaml, src/helpers
-# and every file the notebook read last time), runs it, and publishes only if all succeed; so `make -n all`
+# helpers.pipeline decides what is stale (content hashes of each notebook's source, params.yaml, requirements.lock,
+# src/helpers and every file the notebook read last time), runs it, and publishes only if all succeed; so `make -n all`
 # shows the one command that runs, and `make status` says which notebooks would run and why.
 all: $(ENV_STAMP) ## run every notebook that is out of date (creates .venv first if missing)
-	$(PY) scripts/pipeline.py --jobs $(JOBS)
+	$(PY) -m helpers.pipeline run --jobs $(JOBS)
 
-status: $(ENV_STAMP) ## say which notebooks `make all` would run, and why (runs nothing)
-	$(PY) scripts/pipeline.py --dry-run
+status: $(ENV_STAMP) ## say which notebooks `make all` would run, and why, and print the graph (runs nothing)
+	$(PY) -m helpers.pipeline status
 
 setup: $(ENV_STAMP) ## create .venv from requirements.lock and register the Jupyter kernel
 
@@ -37,31 +37,30 @@ $(ENV_STAMP): requirements.lock pyproject.toml
 	@touch $@
 
 # --- checks ---------------------------------------------------------------------------------
-# `make test` re-runs what is stale but holds the outputs (pipeline.py --check) until lint, unit tests and nbval
-# pass, then publishes them: a failing `make test` changes no tracked file (`git status` shows only your edits).
-test: check lint unit nbval ## the one test command: lint, unit tests, nbval on the notebooks; publishes only if all pass
-	$(PY) scripts/pipeline.py --publish-checked
+# `make test` holds one lock throughout: lint, then nbval executes every notebook as the checked run (into
+# build/checked, nothing published yet) while the unit tests run; the unit tests that read outputs wait for the
+# checked run and read its outputs. Only if everything passed are the checked outputs published; a failing
+# `make test` changes no tracked file (`git status` shows only your edits), and `make accept` stores what it found.
+test: $(ENV_STAMP) ## the one test command: lint, nbval re-runs every notebook, unit tests; publishes only if all pass
+	$(PY) -m helpers.pipeline test --jobs $(JOBS)
 
-# Re-run what is stale, holding the outputs in build/checked; the tests below read them first (DEAL_CLOCK_CHECKED_DIR).
-check: $(ENV_STAMP)
-	$(PY) scripts/pipeline.py --check --jobs $(JOBS)
+accept: $(ENV_STAMP) ## after a failing `make test`: store its changed checked outputs in the notebooks (NB=notebooks/NN_name.ipynb for one)
+	$(PY) -m helpers.pipeline accept $(NB)
 
 lint: $(ENV_STAMP) ## ruff over the helpers, scripts, tests, notebooks and benchmark
 	$(PY) -m ruff check src scripts tests notebooks bench
 
-unit: check ## unit tests of the helpers and of the outputs (tests/; publishes nothing)
-	DEAL_CLOCK_CHECKED_DIR=$(CURDIR)/build/checked $(PY) -m pytest tests -q
+unit: $(ENV_STAMP) ## the unit tests alone, on the published outputs (publishes nothing)
+	$(PY) -m pytest tests -q
 
-# nbval re-executes every notebook (one per worker, as many workers as cores) and compares the cells marked
-# `# NBVAL_CHECK_OUTPUT` with the outputs stored in notebooks/; the notebooks read the checked run's outputs first.
-nbval: check ## re-run the notebooks and compare their checked outputs (publishes nothing)
-	DEAL_CLOCK_CHECKED_DIR=$(CURDIR)/build/checked $(PY) -m pytest --nbval-lax --nbval-kernel-name $(KERNEL) \
-		--nbval-sanitize-with tests/nbval_sanitize.cfg -p tests.nbval_plugin notebooks -q -p no:cacheprovider -n $(JOBS) --dist loadfile
+# JupyterLab saves a pipeline notebook with its stored outputs, never the session's (helpers.execution.pre_save_hook),
+# so exploring never changes a tracked file; edited code is saved.
+LAB_HOOK := --ContentsManager.pre_save_hook=helpers.execution.pre_save_hook
 
 lab: $(ENV_STAMP) ## open JupyterLab on the project kernel at notebooks/
-	$(PY) -m jupyter lab --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
+	$(PY) -m jupyter lab --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/notebooks $(LAB_HOOK) $(if $(filter 0,$(shell id -u)),--allow-root)
 
-bench: $(ENV_STAMP) ## time the pipeline (cold, no-op, one notebook stale, make test) against the import floor
+bench: $(ENV_STAMP) ## time the pipeline (cold, no-op, one stale, make test, the add-a-row loop) against yardsticks
 	$(PY) bench/pipeline_bench.py
 
 lock: ## regenerate requirements.lock from pyproject.toml in a clean environment

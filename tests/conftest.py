@@ -1,4 +1,5 @@
-"""Shared test fixtures: a valid negotiations table that each bad-input test breaks in one way."""
+"""Shared test fixtures: a valid negotiations table that each bad-input test breaks in one way; and the tests that
+read the pipeline's outputs (marked ``outputs``), which under `make test` run last and read the checked run's."""
 
 from __future__ import annotations
 
@@ -46,3 +47,28 @@ def write_rows(path: Path, rows: list[dict], columns: list[str] | None = None) -
 @pytest.fixture
 def good_rows() -> list[dict]:
     return [dict(r) for r in GOOD_ROWS]
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "outputs: reads the pipeline's outputs; under `make test`, after the checked run "
+                                       "has finished, from its outputs first (helpers.pipeline.check)")
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=lambda item: item.get_closest_marker("outputs") is not None)  # stable: the output tests last
+
+
+_checked_run: list[str | None] = []  # whether the checked run has been waited for, and why its outputs are missing
+
+
+@pytest.fixture(autouse=True)
+def _outputs_of_the_checked_run(request):
+    """Under `make test`, a test marked ``outputs`` waits for the checked run, then reads its outputs first."""
+    if request.node.get_closest_marker("outputs") is None:
+        return
+    if not _checked_run:
+        from helpers.pipeline.check import wait_for_checked_run
+
+        _checked_run.append(wait_for_checked_run())
+    if _checked_run[0]:
+        pytest.skip(_checked_run[0])

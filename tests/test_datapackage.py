@@ -8,18 +8,18 @@ import pandas as pd
 import pytest
 
 from helpers import datapackage
-from helpers.io import input_path
+from helpers.execution import input_path, listing
 from helpers.paths import PROCESSED, RAW, REPORTS, ROOT
 
-# under `make test`, the outputs of the checked run where it rewrote them (helpers.io.CHECKED_ENV)
-DESCRIPTOR = input_path(ROOT / "datapackage.json")
+# The tests marked `outputs` read the outputs under test: under `make test`, the checked run's (helpers.execution).
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def package() -> dict:
-    if not DESCRIPTOR.is_file():
+    descriptor = input_path(ROOT / "datapackage.json")
+    if not descriptor.is_file():
         pytest.fail("datapackage.json is missing: run `make all` first")
-    return json.loads(DESCRIPTOR.read_text(encoding="utf-8"))
+    return json.loads(descriptor.read_text(encoding="utf-8"))
 
 
 def validate(descriptor: dict):
@@ -32,15 +32,17 @@ def validate(descriptor: dict):
         return Package(descriptor, basepath=str(ROOT)).validate()
 
 
+@pytest.mark.outputs
 def test_the_committed_descriptor_validates(package):
     report = validate(package)
     errors = [f"{task.name}: {e.message}" for task in report.tasks for e in task.errors][:10]
     assert report.valid, "datapackage.json does not match the data:\n" + "\n".join(errors + [e.message for e in report.errors])
 
 
+@pytest.mark.outputs
 def test_every_raw_and_processed_table_is_described(package):
     paths = {r["path"] for r in package["resources"]}
-    files = {f"data/raw/{p.name}" for p in RAW.glob("*.csv")} | {f"data/processed/{p.name}" for p in PROCESSED.glob("*.csv")}
+    files = {f"data/raw/{p.name}" for p in RAW.glob("*.csv")} | {f"data/processed/{p.name}" for p in listing(PROCESSED, "*.csv")}
     assert paths == files
     assert package["licenses"][0]["name"] == "CC-BY-4.0"
     negotiations = next(r for r in package["resources"] if r["path"] == "data/raw/negotiations.csv")
@@ -52,6 +54,7 @@ def test_every_raw_and_processed_table_is_described(package):
     assert any("ustr.gov" in s["path"] for s in negotiations["sources"])
 
 
+@pytest.mark.outputs
 def test_validation_fails_when_the_data_breaks_the_schema(package):
     broken = copy.deepcopy(package)
     negotiations = next(r for r in broken["resources"] if r["path"] == "data/raw/negotiations.csv")
@@ -96,6 +99,7 @@ def test_workbook_is_byte_identical_and_dated_as_of():
     assert [wb["README"].cell(r, 1).value for r in (1, 3, 4, 5)] == ["Title", "sheet", "one", "two"]
 
 
+@pytest.mark.outputs
 def test_the_committed_workbook_holds_every_processed_table():
     from openpyxl import load_workbook
 
@@ -103,6 +107,6 @@ def test_the_committed_workbook_holds_every_processed_table():
     if not path.is_file():
         pytest.fail("reports/deal_clock_tables.xlsx is missing: run `make all` first")
     wb = load_workbook(path, read_only=True)
-    assert wb.sheetnames == ["README"] + sorted(p.stem for p in PROCESSED.glob("*.csv"))
-    negotiations = pd.read_csv(PROCESSED / "negotiations.csv")
+    assert wb.sheetnames == ["README"] + [p.stem for p in listing(PROCESSED, "*.csv")]
+    negotiations = pd.read_csv(input_path(PROCESSED / "negotiations.csv"))  # the table the workbook was made from
     assert wb["negotiations"].max_row == len(negotiations) + 1

@@ -75,6 +75,7 @@ def test_results_contract_rejects_bad_rows():
         results.Result("k", 1.5, "fraction", "x")
 
 
+@pytest.mark.outputs
 def test_published_results_hold_the_required_keys():
     table = results.load()
     required = ["share_signed_ever_agreements", "share_in_force_ever_agreements", "cif_signed_90d_agreements",

@@ -16,11 +16,15 @@ import pandas as pd
 import pytest
 
 from helpers import schemas, tariffs
-from helpers.io import input_path
+from helpers.execution import input_path
 from helpers.paths import PROCESSED, RAW, REPORTS
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-EXPLORER = input_path(REPORTS / "explorer.html")  # the checked run's copy under `make test`
+
+
+def explorer() -> Path:
+    """The page under test: under `make test`, the checked run's copy (tests marked ``outputs``)."""
+    return input_path(REPORTS / "explorer.html")
 
 
 def browser() -> str:
@@ -82,11 +86,12 @@ def expected() -> tuple[dict[str, int], list[int]]:
 
 @pytest.fixture(scope="module")
 def rendered():
-    if not EXPLORER.is_file():
+    if not explorer().is_file():
         pytest.fail("reports/explorer.html is missing: run `make all` first")
-    return render(EXPLORER)
+    return render(explorer())
 
 
+@pytest.mark.outputs
 def test_every_negotiation_deal_document_and_tariff_change_is_drawn(rendered):
     dom, _ = rendered
     scatter, bars = marks(dom)
@@ -96,6 +101,7 @@ def test_every_negotiation_deal_document_and_tariff_change_is_drawn(rendered):
     assert scatter["pt-launch"] == len(pd.read_csv(input_path(PROCESSED / "negotiations.csv"))) > 40
 
 
+@pytest.mark.outputs
 def test_the_tariff_layers_are_drawn(rendered):
     dom, _ = rendered
     from bs4 import BeautifulSoup
@@ -110,13 +116,15 @@ def test_the_tariff_layers_are_drawn(rendered):
     assert len(fills) == len(layers), "one filled area per legal authority"
 
 
+@pytest.mark.outputs
 def test_no_console_errors(rendered):
     _, errors = rendered
     assert not errors, "JavaScript errors in reports/explorer.html:\n" + "\n".join(errors)
 
 
+@pytest.mark.outputs
 def test_a_filter_in_the_link_shows_only_the_matching_negotiations():
-    dom, errors = render(EXPLORER, "#outcome=ended")
+    dom, errors = render(explorer(), "#outcome=ended")
     assert not errors
     neg = pd.read_csv(input_path(PROCESSED / "negotiations.csv"), dtype=str)
     ended = neg[neg["outcome"] == "ended"]

@@ -1,13 +1,16 @@
-"""Through the real pipeline, in a throwaway copy of the repository: bad raw data stops `make all` with the file, line
-and column and publishes nothing; script payloads in free-text raw columns reach every HTML output only escaped.
+"""Through the real pipeline, in a throwaway copy of the repository: the README's add-a-row loop reaches green; bad raw
+data stops `make all` with the file, line and column and publishes nothing; script payloads reach every HTML page only
+escaped.
 
-The copy is the working tree as it stands (tracked and untracked files, the pipeline's stamps and executed notebooks),
-committed to a fresh git repository so that `git status` shows exactly what a run changed. It starts up to date, so a
-run re-runs only the notebooks that read the edited file."""
+The copy is the repository as the last publish left it (``base``): the working tree, except that an input a developer
+has edited since (a raw table, a notebook, params.yaml) is taken from the last commit when that is the version the
+stamps record, so the copy starts up to date and a run re-runs only the notebooks an edit reaches. It is committed to a
+fresh git repository, so `git status` shows exactly what a run changed."""
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import html
 import io as _io
 import os
@@ -18,8 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers.io import CHECKED_ENV, NOTEBOOK_ENV, STAGE_ENV
+from helpers.execution import CHECKED_ENV, NOTEBOOK_ENV, STAGE_ENV
 from helpers.paths import ROOT
+from helpers.pipeline.check import WAIT_ENV
 
 SCRIPT, IMG = "<script>alert(1)</script>", "<img src=x onerror=alert(1)>"
 PAYLOAD = f"{SCRIPT} {IMG}"
@@ -30,34 +34,71 @@ def git(repo: Path, *args: str) -> str:
                           check=True, capture_output=True, text=True).stdout
 
 
-def pipeline(repo: Path) -> subprocess.CompletedProcess:
-    """`make all` in ``repo``: its own helpers (PYTHONPATH), this interpreter, no stage inherited from a caller."""
-    env = {k: v for k, v in os.environ.items() if k not in (STAGE_ENV, NOTEBOOK_ENV, CHECKED_ENV)}
+def pipeline(repo: Path, *args: str) -> subprocess.CompletedProcess:
+    """``python -m helpers.pipeline ARGS`` in ``repo``: its own helpers, this interpreter, nothing inherited from a
+    run or a check under way."""
+    env = {k: v for k, v in os.environ.items() if k not in (STAGE_ENV, NOTEBOOK_ENV, CHECKED_ENV, WAIT_ENV)}
     env["PYTHONPATH"] = str(repo / "src")
-    return subprocess.run([sys.executable, "scripts/pipeline.py"], cwd=repo, env=env, capture_output=True, text=True,
-                          timeout=600)
+    return subprocess.run([sys.executable, "-m", "helpers.pipeline", *args], cwd=repo, env=env, capture_output=True,
+                          text=True, timeout=900)
 
 
-@pytest.fixture
-def repo(tmp_path) -> Path:
-    """An up-to-date copy of the working tree in its own git repository (one commit: the state before the edit)."""
-    copy = tmp_path / "repo"
+def status(repo: Path) -> list[str]:
+    return sorted(git(repo, "status", "--porcelain").splitlines())
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def as_last_published(copy: Path) -> None:
+    """Put back, from the last commit, every input the stamps record at a version the working tree no longer holds."""
+    import json
+
+    stamps = json.loads((copy / "build" / "stamps.json").read_text()) if (copy / "build" / "stamps.json").is_file() else {}
+    wanted = {}
+    for name, stamp in stamps.items():
+        wanted[f"notebooks/{name}"] = stamp.get("source")
+        wanted.update(stamp.get("reads", {}))
+        wanted["params.yaml"] = stamp.get("common", {}).get("params.yaml")
+    for rel, digest in wanted.items():
+        here = copy / rel
+        if digest is None or (here.is_file() and _sha(here.read_bytes()) == digest):
+            continue
+        committed = subprocess.run(["git", "show", f"HEAD:{rel}"], cwd=ROOT, capture_output=True).stdout
+        if committed and _sha(committed) == digest:
+            here.write_bytes(committed)
+
+
+@pytest.fixture(scope="session")
+def base(tmp_path_factory) -> Path:
+    """An up-to-date copy of the repository as the last publish left it, committed (see the module's docstring)."""
+    copy = tmp_path_factory.mktemp("e2e") / "repo"
     listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
                             check=True, capture_output=True).stdout.decode().split("\0")
     for rel in filter(None, listed):
         if (ROOT / rel).is_file():
             (copy / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / rel, copy / rel)
-    shutil.copytree(ROOT / "reports" / "notebooks", copy / "reports" / "notebooks")  # executed copies: gitignored
+    if (ROOT / "reports" / "notebooks").is_dir():  # executed copies: gitignored
+        shutil.copytree(ROOT / "reports" / "notebooks", copy / "reports" / "notebooks")
     (copy / "build").mkdir()
     if (ROOT / "build" / "stamps.json").is_file():
         shutil.copy2(ROOT / "build" / "stamps.json", copy / "build" / "stamps.json")
-    first = pipeline(copy)  # nothing to do when the working tree is up to date (as `make test` makes it)
-    assert first.returncode == 0, first.stderr[-3000:]
+    as_last_published(copy)
+    first = pipeline(copy, "run")  # nothing to do when the copy is up to date
+    assert first.returncode == 0, first.stdout[-2000:] + first.stderr[-3000:]
     git(copy, "init", "-q")
     git(copy, "add", "-A")
     git(copy, "commit", "-q", "-m", "before")
     return copy
+
+
+@pytest.fixture
+def repo(base, tmp_path) -> Path:
+    """A fresh clone of ``base`` for one test."""
+    shutil.copytree(base, tmp_path / "repo", symlinks=True)
+    return tmp_path / "repo"
 
 
 def edit_rows(path: Path, edit) -> int:
@@ -83,18 +124,73 @@ def _set(rows, key, wanted, /, **changes):
     return target
 
 
+def assert_only_escaped(repo: Path, must_reach: set[str]) -> None:
+    """No HTML page of ``repo`` holds the payload's markup; the escaped payload reached at least ``must_reach``
+    (so the check can fail)."""
+    pages = sorted((repo / "reports").rglob("*.html"))
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        for raw in (SCRIPT, IMG):
+            assert raw not in text, f"{page.relative_to(repo)} holds an unescaped {raw}"
+    escaped = html.escape(PAYLOAD, quote=False)
+    reached = {p.relative_to(repo).as_posix() for p in pages if escaped in p.read_text(encoding="utf-8")}
+    assert must_reach <= reached, reached
+
+
+def add_fact(rows):
+    """A new, valid fact behind claim c07 (like f20), its description and notes carrying script payloads."""
+    new = dict(next(r for r in rows if r["fact_id"] == "f20"), fact_id="f99",
+               description=f"a second reading of the 18 proposals {PAYLOAD}", notes=f"added by the loop test {PAYLOAD}")
+    rows.append(new)
+    return new
+
+
+def lace(rows, key, value, columns):
+    """Append the payload to ``columns`` of the row whose ``key`` is ``value``; returns {original text: laced text}."""
+    row = next(r for r in rows if r[key] == value)
+    laced = {row[c]: f"{row[c]} {PAYLOAD}" for c in columns if row[c]}
+    row.update({c: laced[row[c]] for c in columns if row[c]})
+    return laced
+
+
+def test_the_add_a_row_loop_of_the_readme_reaches_green(repo):
+    """README, "Add or correct a row": edit a raw table -> `make test` fails, showing old and new -> accept ->
+    `make test` passes and publishes. (Its check loop, on the notebooks the edit reaches; lint and the unit tests are
+    `make test`'s own.) The edit adds a fact and corrects a quote; both carry script payloads, which reach the pages
+    only escaped: the raw boundary of the injection test."""
+    edit_rows(repo / "data" / "raw" / "claim_facts.csv", add_fact)
+    edit_rows(repo / "data" / "raw" / "claims.csv", lambda rows: lace(rows, "claim_id", "c01", ["quote", "notes"]) and None)
+    first = pipeline(repo, "test", "--stale-only", "--no-lint", "--no-unit")
+    assert first.returncode == 1, first.stdout[-3000:] + first.stderr[-3000:]
+    assert "A checked output changed" in first.stdout and "expected 45 84, got 46 86" in first.stdout, first.stdout[-3000:]
+    assert "nothing was published" in first.stdout
+    assert status(repo) == [" M data/raw/claim_facts.csv", " M data/raw/claims.csv"]
+
+    accepted = pipeline(repo, "accept")
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+    assert "notebooks/08_report.ipynb: checked outputs stored" in accepted.stdout
+    assert " M notebooks/08_report.ipynb" in status(repo)
+
+    second = pipeline(repo, "test", "--stale-only", "--no-lint", "--no-unit")
+    assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
+    assert "is still current" in second.stdout  # only accept changed the notebooks: nothing re-runs
+    assert "make test passed. Published" in second.stdout
+    assert {" M reports/index.html", " M README.md", " M reports/tables/claims_ledger.csv"} <= set(status(repo))
+    assert pipeline(repo, "status").stdout.splitlines()[9] == "nothing to do"
+    assert_only_escaped(repo, {"reports/index.html", "reports/notebooks/07_claims_ledger.html"})
+
+
 @pytest.mark.parametrize("file,key,value,changes,column,message", [
     ("negotiations.csv", "negotiation_id", "us-chile-fta", {"signed": "2003-06-31"}, "signed", "not a date of the form"),
     ("claim_facts.csv", "fact_id", "f10", {"value": "about 125"}, "value", "not a number"),
 ], ids=["a bad date in notebook 01's input", "a non-numeric fact in notebook 07's input"])
 def test_bad_raw_data_stops_the_pipeline_and_publishes_nothing(repo, file, key, value, changes, column, message):
     line = edit_rows(repo / "data" / "raw" / file, lambda rows: _set(rows, key, value, **changes))
-    run = pipeline(repo)
+    run = pipeline(repo, "run")
     assert run.returncode != 0
-    assert f"data/raw/{file}" in run.stderr or f"{file}: " in run.stderr, run.stderr[-3000:]
     assert f"{file}, line {line}, column '{column}': " in run.stderr and message in run.stderr, run.stderr[-3000:]
     assert "Nothing was published" in run.stderr
-    assert git(repo, "status", "--porcelain").splitlines() == [f" M data/raw/{file}"]
+    assert status(repo) == [f" M data/raw/{file}"]
 
 
 # Free-text columns of every raw file that has one: names, titles, quotes, notes, resolutions.
@@ -113,20 +209,19 @@ FREE_TEXT = {
 }
 
 
-def test_script_payloads_reach_every_html_output_only_escaped(repo):
+def test_script_payloads_reach_the_pages_only_escaped(repo):
+    """The pages are built by notebooks 08 (the report) and 09 (the explorer), from validated processed tables, the
+    report tables and the raw tables. Every free-text column of every raw table gets script payloads, and so does every
+    cell of a processed or report table that repeats one of those texts (as notebooks 01-07 pass them on); 08 and 09
+    run on that. (A payload crossing the raw boundary through 01-07 is the add-a-row loop's.)"""
+    laced: dict[str, str] = {}
     for file, (key, value, columns) in FREE_TEXT.items():
-        edit_rows(repo / "data" / "raw" / file,
-                  lambda rows, key=key, value=value, columns=columns: _set(
-                      rows, key, value, **{c: f"{next(r for r in rows if r[key] == value)[c]} {PAYLOAD}" for c in columns}))
-    run = pipeline(repo)
-    assert run.returncode == 0, run.stderr[-3000:]
-    pages = sorted((repo / "reports").rglob("*.html"))
-    assert repo / "reports" / "index.html" in pages and len(pages) >= 9
-    for page in pages:
-        text = page.read_text(encoding="utf-8")
-        for raw in (SCRIPT, IMG):
-            assert raw not in text, f"{page.relative_to(repo)} holds an unescaped {raw}"
-    escaped = html.escape(PAYLOAD, quote=False)
-    reached = {p.relative_to(repo).as_posix() for p in pages if escaped in p.read_text(encoding="utf-8")}
-    # the payloads did reach the pages that show these columns (so the test can fail)
-    assert {"reports/index.html", "reports/notebooks/07_claims_ledger.html", "reports/notebooks/06_world_rta.html"} <= reached, reached
+        edit_rows(repo / "data" / "raw" / file, lambda rows, k=key, v=value, c=columns: laced.update(lace(rows, k, v, c)))
+    passed_on = {old: new for old, new in laced.items() if len(old) > 12}  # names, titles, quotes; not units like "months"
+    for table in sorted((repo / "data" / "processed").glob("*.csv")) + sorted((repo / "reports" / "tables").glob("*.csv")):
+        edit_rows(table, lambda rows: [r.update({c: passed_on.get(v, v) for c, v in r.items()}) for r in rows] and None)
+    run = pipeline(repo, "run", "--force", "08_report.ipynb", "09_explorer.ipynb")
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-3000:]
+    assert "08_report.ipynb: done" in run.stdout and "09_explorer.ipynb: done" in run.stdout
+    assert_only_escaped(repo, {"reports/index.html"})
+    assert "alert(1)" in (repo / "reports" / "explorer.html").read_text(encoding="utf-8")  # reached it, as JSON data

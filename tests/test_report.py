@@ -6,7 +6,7 @@ from urllib.parse import unquote, urlparse
 import pytest
 
 from helpers import report
-from helpers.io import input_path
+from helpers.execution import input_path
 from helpers.paths import NOTEBOOKS, REPORTS
 
 
@@ -44,6 +44,7 @@ class Links(HTMLParser):
                 self.sources.append(value)
 
 
+@pytest.mark.outputs
 def test_every_image_and_link_in_the_report_resolves():
     index = input_path(REPORTS / "index.html")  # the checked run's copy under `make test`
     if not index.exists():
