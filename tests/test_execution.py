@@ -11,8 +11,8 @@ import pytest
 from helpers import execution, io, params, results
 from helpers.paths import PROCESSED, ROOT, TABLES
 
-TABLE = PROCESSED / "_protocol_test.csv"
-LAB_HOOK = "helpers.execution.pre_save_hook"  # as the Makefile's LAB_HOOK names it  # never published: every write below goes to a stage or to scratch
+TABLE = PROCESSED / "_protocol_test.csv"  # never published: the writes below go to a stage or to scratch
+LAB_HOOK = "helpers.execution.pre_save_hook"  # as the Makefile names it for `make lab`
 
 
 @pytest.fixture

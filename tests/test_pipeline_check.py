@@ -171,3 +171,18 @@ def test_a_notebook_edited_beyond_its_accepted_outputs_is_re_run(checked):
     nb.cells[0].source = "# 04, retitled"
     nbformat.write(nb, path)
     assert check.still_current(checked, stage, {"04_x.ipynb"}, {"params.yaml": "p"}) is None
+
+
+def test_both_readmes_give_the_same_add_a_row_loop():
+    import re
+
+    from helpers.paths import ROOT
+
+    def loop(path, heading):
+        section = path.read_text(encoding="utf-8").split(heading, 1)[1].split("\n## ", 1)[0]
+        steps = [line for line in section.splitlines() if re.match(r"\d+\. ", line)]
+        return [m.group(1) for line in steps if (m := re.search(r"`make (\w+)", line))]
+
+    readme = loop(ROOT / "README.md", "## Add or correct a row")
+    assert readme == loop(ROOT / "data" / "raw" / "README.md", "## How to add or correct a row")
+    assert readme == ["test", "accept", "test"]

@@ -82,7 +82,10 @@ def write_manifest(root: Path, stage: Path, produced: dict[str, list[str]]) -> N
     rows = []
     if (root / MANIFEST).is_file():
         with open(root / MANIFEST, encoding="utf-8", newline="") as fh:
-            rows = [r for r in csv.DictReader(fh) if r["notebook"] not in produced and r["notebook"] in names]
+            table = list(csv.DictReader(fh))
+        if table and not {"output", "notebook"} <= set(table[0]):
+            raise ValueError(f"{MANIFEST}: expected the columns output,notebook; delete the file and run again")
+        rows = [r for r in table if r["notebook"] not in produced and r["notebook"] in names]
     for name, outs in produced.items():
         rows += [{"output": o, "notebook": name} for o in outs if o != MANIFEST]
     rows.sort(key=lambda r: (r["output"], r["notebook"]))
@@ -101,9 +104,11 @@ def save_record(stage: Path, record: dict) -> None:
 
 
 def load_record(stage: Path) -> dict | None:
-    """The run record kept in ``stage``, or None."""
-    path = stage / RUN_RECORD
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+    """The run record kept in ``stage``, or None (also when a killed run left it unreadable)."""
+    try:
+        return json.loads((stage / RUN_RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def changed_since(root: Path, stage: Path, record: dict, common: dict[str, str]) -> str | None:
