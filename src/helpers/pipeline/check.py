@@ -31,7 +31,7 @@ from ..execution import CHECKED, CHECKED_ENV, keep_params, notebook_env, paramet
 from . import stamps as stamping
 from .graph import read_graph, undeclared_reads
 from .nbval_plugin import OUTCOMES, plain
-from .schedule import KERNEL, Failed, run_graph
+from .schedule import KERNEL, Failed, Slots, run_graph
 from .stage import changed_since, export_html, fresh, load_record, outputs_of, publish, save_record, write_manifest
 from .stamps import EXECUTED
 
@@ -252,7 +252,7 @@ def _check(root, stage, graph, params, stamps, common, jobs, stale_only, unit, r
     async def everything():
         tests = _unit_tests(root, stage) if unit else None
         try:
-            outcomes = await run_graph(graph, jobs, step, keep_going=True)
+            outcomes = await run_graph(graph, Slots(jobs), step, keep_going=True)
             problems = undeclared_reads(graph, {n: r["reads"] for n, r in ran.items()}, produced)
             if stale_only:  # one judged up to date before an undeclared writer finished would publish stale outputs
                 problems += [f"notebooks/{n} was judged up to date but is stale after this run: a notebook it reads is "

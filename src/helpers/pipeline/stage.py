@@ -55,8 +55,8 @@ def write_executed(stage: Path, name: str, nb) -> None:
     nbformat.write(nb, out)
 
 
-def export_html(stage: Path, name: str) -> None:
-    """Stage the HTML of notebook ``name``'s staged executed copy."""
+def export_html(stage: Path, name: str, nb=None) -> None:
+    """Stage the HTML of notebook ``name``'s executed copy (``nb``, or the staged file)."""
     global _exporter
     import nbformat
 
@@ -65,7 +65,7 @@ def export_html(stage: Path, name: str) -> None:
 
         _exporter = HTMLExporter()
     out = stage / EXECUTED / name
-    html, _ = _exporter.from_notebook_node(nbformat.read(out, as_version=4))
+    html, _ = _exporter.from_notebook_node(nb if nb is not None else nbformat.read(out, as_version=4))
     out.with_suffix(".html").write_text(html, encoding="utf-8")
 
 
