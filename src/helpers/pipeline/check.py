@@ -96,6 +96,8 @@ def _lint(root: Path, say) -> bool:
 
 
 def _unit_tests(root: Path, stage: Path) -> asyncio.Future:
+    """The unit tests, in one process beside the checked run (measured: two workers cost more CPU than they save on
+    two cores); those marked ``outputs`` go last and wait for the checked run in ``stage``."""
     env = {**os.environ, WAIT_ENV: str(stage)}
     env.pop(CHECKED_ENV, None)
     return asyncio.ensure_future(_subprocess([sys.executable, "-m", "pytest", "tests", "-q", "--color=no", "-p",
