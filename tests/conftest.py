@@ -8,7 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from helpers.schemas import NEGOTIATIONS
+from helpers.pipeline import skip_slow_imports
+
+skip_slow_imports()  # before anything imports nbformat (no test uses jsonschema's IRI checker)
+
+from helpers.schemas import NEGOTIATIONS  # noqa: E402
 
 COLUMNS = list(NEGOTIATIONS.schema.columns)
 

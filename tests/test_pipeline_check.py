@@ -186,3 +186,22 @@ def test_both_readmes_give_the_same_add_a_row_loop():
     readme = loop(ROOT / "README.md", "## Add or correct a row")
     assert readme == loop(ROOT / "data" / "raw" / "README.md", "## How to add or correct a row")
     assert readme == ["test", "accept", "test"]
+
+
+def test_a_cancelled_make_test_kills_what_its_subprocesses_started(tmp_path):
+    import asyncio
+    import time
+    from pathlib import Path
+
+    async def scenario():
+        started = asyncio.ensure_future(check._subprocess(
+            ["sh", "-c", f"sleep 60 & echo $! > {tmp_path}/child; wait"], tmp_path, dict(os.environ)))
+        while not (tmp_path / "child").is_file() or not (tmp_path / "child").read_text().strip():
+            await asyncio.sleep(0.02)
+        started.cancel()
+        await asyncio.gather(started, return_exceptions=True)
+        return int((tmp_path / "child").read_text())
+
+    child = Path(f"/proc/{asyncio.run(scenario())}/status")
+    time.sleep(0.2)
+    assert not child.exists() or "State:\tZ" in child.read_text()  # gone, or dead and not yet reaped

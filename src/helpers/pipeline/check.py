@@ -17,11 +17,13 @@ outputs of a notebook's ``# NBVAL_CHECK_OUTPUT`` cells from there into ``noteboo
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -51,12 +53,14 @@ def nbval_command(notebook: Path) -> list[str]:
 
 
 async def _subprocess(cmd: list[str], root: Path, env: dict[str, str]) -> tuple[int, str]:
+    """Run ``cmd`` in its own process group (cancelled: the group is killed, with whatever it started)."""
     proc = await asyncio.create_subprocess_exec(*cmd, cwd=root, env=env, stdout=asyncio.subprocess.PIPE,
-                                                stderr=asyncio.subprocess.STDOUT)
+                                                stderr=asyncio.subprocess.STDOUT, start_new_session=True)
     try:
         out, _ = await proc.communicate()
     except asyncio.CancelledError:
-        proc.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
         await proc.wait()
         raise
     return proc.returncode, plain(out.decode("utf-8", "replace"))
@@ -101,7 +105,7 @@ def _unit_tests(root: Path, stage: Path) -> asyncio.Future:
     env = {**os.environ, WAIT_ENV: str(stage)}
     env.pop(CHECKED_ENV, None)
     return asyncio.ensure_future(_subprocess([sys.executable, "-m", "pytest", "tests", "-q", "--color=no", "-p",
-                                              "no:cacheprovider"], root, env))
+                                              "no:cacheprovider", "-p", "no:nbval"], root, env))
 
 
 def code_hash(nb) -> str:
@@ -128,6 +132,7 @@ def still_current(root: Path, stage: Path, wanted: set[str], common: dict[str, s
     outcomes = _outcomes(stage)
     if record["common"] != common or not wanted <= set(record["ran"]):
         return None
+
     def same_code(rel: str) -> bool:  # a notebook that accept changed: its code is what the run read
         name = rel.removeprefix("notebooks/")
         return rel.startswith("notebooks/") and (root / rel).is_file() and \

@@ -103,9 +103,9 @@ def run_all(root: Path, jobs: int, force: bool = False, only: set[str] = frozens
         write_manifest(root, stage, produced)
         try:
             changed = publish(root, stage)
-        except OSError as exc:
-            raise OSError(f"publishing stopped part-way ({exc}); run `make all` again: nothing is recorded as up to "
-                          "date") from None
+        except OSError as exc:  # reported in one line by the command line, with the file
+            raise OSError(exc.errno, f"{exc.strerror}: publishing stopped part-way; run `make all` again (nothing is "
+                          "recorded as up to date)", exc.filename) from None
         stamping.save(root, stamps, ran, produced)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
