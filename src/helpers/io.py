@@ -9,7 +9,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from .execution import input_path, output_path, record_read, record_write
+from .execution import CHECKED_ENV, NOTEBOOK_ENV, STAGE_ENV, input_path, output_path, record_read, record_write
+
+# Where a run reads and writes is the execution protocol's (helpers.execution); its names stay importable from here.
+__all__ = ["CHECKED_ENV", "NOTEBOOK_ENV", "STAGE_ENV", "Problem", "RawDataError", "atomic_write", "input_path", "line_of",
+           "output_path", "read_output_csv", "read_raw_csv", "record_read", "spreadsheet_safe", "write_bytes", "write_csv",
+           "write_text"]
 from .paths import relative
 
 
