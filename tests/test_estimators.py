@@ -124,3 +124,27 @@ def test_vectorised_median_interval_matches_the_generic_bootstrap():
                           "cause": rng.choice([0, 1, 2], size=40, p=[0.2, 0.6, 0.2])})
     slow = survival.cluster_bootstrap(frame, lambda f: survival.cif_median(f["months"], f["cause"]), "unit_id", 300, 7)
     assert survival.cif_median_interval(frame, "unit_id", 300, 7) == slow
+
+
+def test_one_interval_rule_exact_where_events_are_few():
+    # 3 of 26 signed by the horizon, none censored before it: the exact interval, never a lower bound of 0
+    months = [5.0, 6.0, 7.0] + [30.0] * 23
+    est = survival.cif_estimate(frame(months, [1, 1, 1] + [0] * 23), 12, "unit_id", 500, 1)
+    lo, hi = survival.clopper_pearson(3, 26)
+    assert est["ci_low"] == pytest.approx(lo) and est["ci_high"] == pytest.approx(hi) and est["ci_low"] > 0
+    assert est["method"].startswith("Clopper-Pearson exact interval (3 of 26")
+    # many events and non-events: the bootstrap
+    many = survival.cif_estimate(frame([5.0] * 20 + [30.0] * 20, [1] * 20 + [0] * 20), 12, "unit_id", 500, 1)
+    assert many["method"] == "bootstrap over units" and many["ci_low"] <= 0.5 <= many["ci_high"]
+
+
+def test_interval_for_always_names_its_kind():
+    assert survival.interval_for(0, 10, 0.0, 0.0, "boot")[2].startswith("Clopper-Pearson exact bound")
+    assert survival.interval_for(30, 60, 0.4, 0.6, "boot") == (0.4, 0.6, "boot")
+
+
+def test_convention_range_spans_calendar_and_exact_months():
+    f = frame([18.2, 30.0, 10.0], [1, 1, 1]).assign(months_calendar=[18.0, 30.0, 10.0])
+    r = survival.convention_range(f, 18)
+    assert r["exact days"] == pytest.approx(1 / 3) and r["calendar months"] == pytest.approx(2 / 3)
+    assert (r["low"], r["high"]) == (pytest.approx(1 / 3), pytest.approx(2 / 3))

@@ -33,3 +33,35 @@ def test_agreements_outcomes_and_flags():
 def test_naive_median_uses_only_agreements_in_force():
     f = world.agreements(export(), "2026-02-25", 30.4375)
     assert world.naive_median(f) == f.loc[f["unit_id"] == "1", "months"].item()
+
+
+def conflicts(resolution="Keep ours (2003-06-06): the signing release of the day.", card="https://rtais.wto.org/UI/PublicShowRTAIDCard.aspx?rtaid=1"):
+    return pd.DataFrame([{"subject": "us-chile-fta", "field": "signed", "value_ours": "2002-06-06", "source_value_ours": "x",
+                          "value_other": "2003-06-06", "source_value_other": card, "other_dataset": "WTO RTA database export",
+                          "resolution": resolution}])
+
+
+def test_a_resolved_conflict_replaces_the_rejected_wto_date_before_any_estimate():
+    fixes = world.corrections_from_conflicts(conflicts())
+    assert fixes == {("1", "signed"): "2002-06-06"}
+    f = world.agreements(export(), "2026-02-25", 30.4375, corrections=fixes).set_index("unit_id")
+    assert str(f.loc["1", "signed"].date()) == "2002-06-06"  # the rejected 2003-06-06 reaches no estimate
+    assert f.loc["1", "months"] == (pd.Timestamp("2004-01-01") - pd.Timestamp("2002-06-06")).days / 30.4375
+    assert f.attrs["corrected"] == [("1", "signed", "2003-06-06", "2002-06-06")]
+    uncorrected = world.agreements(export(), "2026-02-25", 30.4375).set_index("unit_id")
+    assert uncorrected.loc["1", "months"] < f.loc["1", "months"]
+
+
+def test_a_conflict_kept_for_the_wto_or_for_another_dataset_changes_nothing():
+    assert world.corrections_from_conflicts(conflicts(resolution="Use the WTO date: ours was a typo.")) == {}
+    other = conflicts().assign(other_dataset="DESTA")
+    assert world.corrections_from_conflicts(other) == {}
+
+
+def test_a_wto_conflict_that_names_no_agreement_fails_loudly():
+    import pytest
+
+    with pytest.raises(ValueError, match="cannot tell which WTO agreement"):
+        world.corrections_from_conflicts(conflicts(card="WTO RTA database, no card"))
+    with pytest.raises(KeyError, match="RTA ID 99"):
+        world.agreements(export(), "2026-02-25", 30.4375, corrections={("99", "signed"): "2000-01-01"})

@@ -178,7 +178,8 @@ def sensitivity_samples(base: pd.DataFrame, later: pd.DataFrame, signed: pd.Data
     """Months launch->signing ('signing') and launch->entry into force ('eif') under alternative choices.
 
     ``base`` holds the processed rows of the published partners, ``later`` the agreements signed since,
-    ``signed`` every signed negotiation (its free trade agreements are averaged per agreement).
+    ``signed`` every signed negotiation (its partner rows averaged per agreement: congressional FTAs alone, and every
+    class but accessions).
     """
     def months_from(df: pd.DataFrame, start_col: str, end_col: str) -> pd.Series:
         return pd.Series([months_between(parse_partial_date(a), parse_partial_date(b))
@@ -189,6 +190,7 @@ def sensitivity_samples(base: pd.DataFrame, later: pd.DataFrame, signed: pd.Data
     without_oldest = base[~base["negotiation_id"].isin(OLDEST)]
     extended = pd.concat([base, later], ignore_index=True)
     per_agreement = signed[signed["track"] == "congressional_fta"].groupby("agreement")[cols].mean()  # accessions left out
+    every_agreement = signed[signed["track"] != "accession"].groupby("agreement")[cols].mean()
     return {
         "first round, calendar months (baseline)": {"signing": base[cols[0]], "eif": base[cols[1]]},
         "first round, exact months (day-precision rows)": {"signing": base["months_launch_to_signing_exact"],
@@ -199,6 +201,7 @@ def sensitivity_samples(base: pd.DataFrame, later: pd.DataFrame, signed: pd.Data
         "without Israel, Canada, NAFTA": {"signing": without_oldest[cols[0]], "eif": without_oldest[cols[1]]},
         "with agreements signed 2017 on": {"signing": extended[cols[0]], "eif": extended[cols[1]]},
         "all signed FTAs, one per agreement": {"signing": per_agreement[cols[0]], "eif": per_agreement[cols[1]]},
+        "all signed agreements, one per agreement": {"signing": every_agreement[cols[0]], "eif": every_agreement[cols[1]]},
     }
 
 

@@ -46,3 +46,37 @@ def summary_table(groups: dict[str, pd.Series], claim: float | None = None) -> p
     """``summarise`` each named series into one tidy table (one row per name, in the given order)."""
     rows = [{"sample": name, **summarise(values, claim)} for name, values in groups.items()]
     return pd.DataFrame(rows)
+
+
+def holm(pvalues: dict[str, float]) -> dict[str, float]:
+    """Holm–Bonferroni adjusted p-values for a family of tests (name -> p), in the same order.
+
+    Controls the chance of any false positive among the tests the prose reports, without assuming independence.
+    """
+    from statsmodels.stats.multitest import multipletests
+
+    if not pvalues:
+        return {}
+    names = list(pvalues)
+    raw = np.array([float(pvalues[n]) for n in names])
+    if np.isnan(raw).any() or (raw < 0).any() or (raw > 1).any():
+        raise ValueError(f"p-values must lie in [0, 1], got {dict(zip(names, raw))}")
+    adjusted = multipletests(raw, method="holm")[1]
+    return {n: float(a) for n, a in zip(names, adjusted)}
+
+
+def poisson_binomial_sf(k: int, probabilities) -> float:
+    """Exact P(X >= k) for X the number of successes among independent trials with the given probabilities.
+
+    The exact test of "more events than chance would give" when each unit has its own chance (e.g. each signing's
+    chance of falling just before a deadline under evenly spread timing).
+    """
+    p = np.asarray(probabilities, dtype=float)
+    if ((p < 0) | (p > 1)).any():
+        raise ValueError("probabilities must lie in [0, 1]")
+    dist = np.zeros(len(p) + 1)
+    dist[0] = 1.0
+    for q in p:  # convolve one Bernoulli at a time
+        dist[1:] = dist[1:] * (1 - q) + dist[:-1] * q
+        dist[0] *= 1 - q
+    return float(min(1.0, dist[max(int(k), 0):].sum()))

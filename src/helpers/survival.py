@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 from statsmodels.duration.survfunc import CumIncidenceRight, SurvfuncRight
 
+from .params import horizon_key  # noqa: F401  (re-exported: result keys use it)
+
 
 def _arrays(time, event) -> tuple[np.ndarray, np.ndarray]:
     t = np.asarray(pd.Series(time, dtype=float))
@@ -296,20 +298,38 @@ def cluster_bootstrap(frame: pd.DataFrame, statistic, cluster: str, n_resamples:
     return _percentiles(stats, confidence)
 
 
-FEW_EVENTS = 5  # at or below this many events (or non-events) a bootstrap interval is too narrow: widen to the exact one
+FEW_EVENTS = 10  # at or below this many events (or non-events) the interval is the exact one, never a bootstrap
+
+
+def interval_for(events: int, known: int, boot_low: float, boot_high: float, resampled: str,
+                 confidence: float = 0.95) -> tuple[float, float, str]:
+    """The one interval rule for a share: (low, high, method).
+
+    Where few units had the event, or few did not (``FEW_EVENTS`` or fewer of ``known`` units whose status at the
+    horizon is known), the exact Clopper-Pearson interval on those units (one-sided at 0 or ``known`` events): a
+    percentile bootstrap of a handful of events is too narrow and can leave 0 although events were observed.
+    Otherwise the bootstrap interval (``boot_low``, ``boot_high``), described by ``resampled``.
+    """
+    if known <= 0:
+        return boot_low, boot_high, resampled
+    if min(events, known - events) <= FEW_EVENTS:
+        low, high = clopper_pearson(events, known, confidence)
+        kind = "bound" if events in (0, known) else "interval"
+        return low, high, f"Clopper-Pearson exact {kind} ({events} of {known} with known status)"
+    return boot_low, boot_high, resampled
 
 
 def cif_estimates(frame: pd.DataFrame, horizons: dict[str, float], cluster: str, n_resamples: int, seed: int,
                   confidence: float = 0.95) -> dict[str, dict]:
     """P(success by each horizon) from a ``negotiations.survival_frame``, with honest intervals (one bootstrap for all).
 
-    The point estimate is the Aalen-Johansen cumulative incidence (failures as a competing outcome). The
-    interval is a cluster bootstrap over ``cluster``; where no cluster (or every one) succeeded by the horizon it is
-    the exact Clopper-Pearson bound over the clusters whose status at the horizon is known (one-sided at 0
-    events), since a bootstrap cannot leave 0; with few events (``FEW_EVENTS``) the wider of the two.
-    ``low_precision`` / ``high_precision`` recompute the point with
-    month-only dates at the last / first day of their month. Each value: value, ci_low, ci_high, method, n (clusters),
-    events (clusters with a success by the horizon), low_precision, high_precision.
+    The point estimate is the Aalen-Johansen cumulative incidence (failures as a competing outcome). The interval
+    follows ``interval_for``: exact (Clopper-Pearson over the clusters whose status at the horizon is known) where
+    events or non-events are few, otherwise a cluster bootstrap over ``cluster``; it always contains the point.
+    ``low_precision`` / ``high_precision`` recompute the point with month-only dates at the last / first day of their
+    month (and, where a frame bounds an unknown launch, at its latest / earliest possible day). Each value: value,
+    ci_low, ci_high, method, n (clusters), events (clusters with a success by the horizon), low_precision,
+    high_precision.
     """
     months, cause = frame["months"].to_numpy(float), frame["cause"].to_numpy(int)
     codes = pd.factorize(frame[cluster], sort=True)[0]
@@ -325,22 +345,12 @@ def cif_estimates(frame: pd.DataFrame, horizons: dict[str, float], cluster: str,
     low_p = at_horizons(frame["months_high"].to_numpy(float), cause)
     high_p = at_horizons(frame["months_low"].to_numpy(float), cause)
     boot = _weighted_cif_at(_bootstrap_counts(codes, n_resamples, seed), months, cause, marks)  # all replicates at once
+    resampled = "bootstrap over units" if cluster == "unit_id" else f"bootstrap resampling whole {cluster}s"
     out = {}
     for j, (label, h) in enumerate(horizons.items()):
         events = int(((by_cluster["cause"] == 1) & (by_cluster["months"] <= h)).sum())
         known = int((((by_cluster["cause"] > 0) & (by_cluster["months"] <= h)) | (by_cluster["months"] >= h)).sum())
-        resampled = "bootstrap over units" if cluster == "unit_id" else f"bootstrap resampling whole {cluster}s"
-        if events == 0 or events == known:
-            low, high = clopper_pearson(events, known, confidence)
-            method = "Clopper-Pearson exact bound"
-        elif min(events, known - events) <= FEW_EVENTS:
-            cp_low, cp_high = clopper_pearson(events, known, confidence)
-            b_low, b_high = _percentiles(boot[:, j], confidence)
-            low, high = min(cp_low, b_low), max(cp_high, b_high)
-            method = f"wider of the {resampled} and the exact Clopper-Pearson interval ({events} of {known})"
-        else:
-            low, high = _percentiles(boot[:, j], confidence)
-            method = resampled
+        low, high, method = interval_for(events, known, *_percentiles(boot[:, j], confidence), resampled, confidence)
         value = float(point[j])
         out[label] = {"value": value, "ci_low": min(low, value), "ci_high": max(high, value), "method": method,
                       "n": int(len(by_cluster)), "events": events,
@@ -420,12 +430,6 @@ def incidence_grid(units: pd.DataFrame, launches, successes, horizons: dict[str,
     return pd.DataFrame(rows)
 
 
-def horizon_key(label: str) -> str:
-    """Short key for a horizon label, as used in result keys: '90 days' -> '90d', '18 months' -> '18m', '5 years' -> '5y'."""
-    number, unit = label.split()
-    return f"{float(number):g}{unit[0]}"
-
-
 def launch_class_table(grid: pd.DataFrame) -> pd.DataFrame:
     """The launch × class table for reading: one row per launch definition and class, one column per horizon
     ('value [ci_low–ci_high]' as percentages), the number of agreements and the median months counting failures."""
@@ -442,3 +446,19 @@ def launch_class_table(grid: pd.DataFrame) -> pd.DataFrame:
         row["median months (failures counted)"] = "never reaches 50%" if not np.isfinite(median) else f"{median:.1f}"
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def convention_range(frame: pd.DataFrame, horizon: float) -> dict[str, float]:
+    """P(success within ``horizon``) under each way of counting months a reader may assume, and their range.
+
+    'exact days' (days / days-per-month where both dates are known to the day), 'calendar months' (Freund &
+    McDaniel's whole calendar months, ``months_calendar``), and every month-only date at the day least / most
+    favourable to an early success ('month-only dates, latest' / 'earliest'); 'low' and 'high' span them all.
+    """
+    def at(months) -> float:
+        return cif_at(np.asarray(months, dtype=float), frame["cause"].to_numpy(int), horizon)
+
+    out = {"exact days": at(frame["months"]), "calendar months": at(frame["months_calendar"]),
+           "month-only dates, latest": at(frame["months_high"]), "month-only dates, earliest": at(frame["months_low"])}
+    out["low"], out["high"] = min(out.values()), max(out.values())
+    return out
