@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io as _io
 import re
+from pathlib import Path
 
 import pytest
 
@@ -440,3 +441,62 @@ def test_every_id_the_notebooks_use_is_declared():
     for spec, ids in used:
         assert ids, f"no {spec.file} id found in the notebooks: has the lookup changed?"
         assert ids == set(spec.required_ids), (spec.file, ids ^ set(spec.required_ids))
+
+
+# --- every message above, word for word: a refactoring of the validation may not change what a person reads --------
+
+MESSAGES = Path(__file__).with_name("bad_data_messages.json")
+
+
+def message_of(key: str, tmp_path) -> str:
+    """The full error text of one case above (``value: …``, ``reference: …`` or ``file: …``)."""
+    kind, case = key.split(": ", 1)
+    if kind == "value":
+        spec, edit, _, _ = CASES[case]
+        return error_of(spec, broken(tmp_path, spec, edit)[0])
+    if kind == "reference":
+        with pytest.raises(RawDataError) as exc:
+            REFERENCES[case][0](tmp_path)
+        return str(exc.value)
+    path = tmp_path / "negotiations.csv"
+    path.write_bytes(FILE_CASES[case][0](_real())[0])
+    return error_of(N, path)
+
+
+MESSAGE_KEYS = ([f"value: {c}" for c in CASES] + [f"reference: {c}" for c in REFERENCES]
+                + [f"file: {c}" for c in FILE_CASES])
+
+
+def recorded_messages() -> dict[str, str]:
+    import json
+
+    return json.loads(MESSAGES.read_text(encoding="utf-8"))
+
+
+def test_every_case_has_a_recorded_message():
+    """Adding or removing a case means recording its message (``python tests/test_bad_data.py --record``)."""
+    assert sorted(recorded_messages()) == sorted(MESSAGE_KEYS)
+
+
+@pytest.mark.parametrize("key", MESSAGE_KEYS)
+def test_message_is_unchanged(tmp_path, key):
+    """The whole message of each case is the one recorded in tests/bad_data_messages.json. If a raw table changed on
+    purpose (a row added moves the lines named), re-record with ``python tests/test_bad_data.py --record`` and read
+    the diff: only line numbers may move."""
+    assert message_of(key, tmp_path) == recorded_messages().get(key)
+
+
+if __name__ == "__main__":  # python tests/test_bad_data.py --record: rewrite tests/bad_data_messages.json
+    import json
+    import sys
+    import tempfile
+
+    if sys.argv[1:] != ["--record"]:
+        sys.exit("usage: python tests/test_bad_data.py --record   (rewrites tests/bad_data_messages.json)")
+    messages = {}
+    for key in MESSAGE_KEYS:
+        with tempfile.TemporaryDirectory() as tmp:
+            messages[key] = message_of(key, Path(tmp))
+            assert tmp not in messages[key], "a machine path in a message"
+    MESSAGES.write_text(json.dumps(messages, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"recorded {len(messages)} messages in tests/{MESSAGES.name}")
