@@ -116,8 +116,8 @@ CASES = {
                                         r"entered_into_force \(2003-05-01\) is before signed \(2003-06-06\)"),
     "a fast-track window ending before it starts": (TPA, lambda rs: set_(row(rs, "tpa_id", "tpa-1988"), end="1987-01-01"), "end",
                                                     r"end \(1987-01-01\) is before start \(1988-08-23\)"),
-    "status verified before talks began": (DP, lambda rs: set_(row(rs, "partner", "China"), talks_began="2026-06-01"),
-                                           "status_verified", r"status_verified \(2026-05-17\) is before talks_began \(2026-06-01\)"),
+    "status verified before talks began": (DP, lambda rs: set_(row(rs, "partner", "China"), talks_began="2026-08-01"),
+                                           "status_verified", r"status_verified \(2026-07-23\) is before talks_began \(2026-08-01\)"),
     "effective a year before announced": (T, lambda rs: set_(act(rs), effective="2024-04-10"), "effective",
                                           r"effective \(2024-04-10\) is before announced \(2025-04-09\)"),
     # duplicates
@@ -150,7 +150,7 @@ CASES = {
     "an unknown status": (N, lambda rs: set_(neg(rs), status="signed"), "status", r"'signed' not one of"),
     "abandoned but in force": (N, lambda rs: set_(neg(rs), status="abandoned", ended="2005-01-01", source_ended="https://ustr.gov/x 2005"),
                                "status", r"status abandoned but an entered_into_force date is given"),
-    "ongoing with an end date": (N, lambda rs: set_(neg(rs, "us-kenya-stip"), ended="2025-01-20", source_ended="https://ustr.gov/x"),
+    "ongoing with an end date": (N, lambda rs: set_(neg(rs, "us-kenya-stip"), status="ongoing"),
                                  "status", r"status ongoing but an ended date is given"),
     "signed_not_in_force without a signing": (N, lambda rs: set_(neg(rs, "us-kenya-stip"), status="signed_not_in_force"),
                                               "status", r"status signed_not_in_force but no signed date"),
@@ -478,12 +478,18 @@ def test_every_case_has_a_recorded_message():
     assert sorted(recorded_messages()) == sorted(MESSAGE_KEYS)
 
 
+def without_line_numbers(message: str | None) -> str | None:
+    """A message with its line numbers masked: a row added to a raw table moves the lines named (which the cases above
+    check against the row's own position), and must not make the words of every message fail."""
+    return None if message is None else re.sub(r"\bline \d+", "line N", message)
+
+
 @pytest.mark.parametrize("key", MESSAGE_KEYS)
 def test_message_is_unchanged(tmp_path, key):
-    """The whole message of each case is the one recorded in tests/bad_data_messages.json. If a raw table changed on
-    purpose (a row added moves the lines named), re-record with ``python tests/test_bad_data.py --record`` and read
-    the diff: only line numbers may move."""
-    assert message_of(key, tmp_path) == recorded_messages().get(key)
+    """The whole message of each case is the one recorded in tests/bad_data_messages.json, word for word but for the
+    line numbers (checked by the cases themselves). To change a message on purpose, re-record with
+    ``python tests/test_bad_data.py --record`` and read the diff."""
+    assert without_line_numbers(message_of(key, tmp_path)) == without_line_numbers(recorded_messages().get(key))
 
 
 if __name__ == "__main__":  # python tests/test_bad_data.py --record: rewrite tests/bad_data_messages.json

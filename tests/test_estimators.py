@@ -154,3 +154,18 @@ def test_convention_range_spans_calendar_and_exact_months():
     r = survival.convention_range(f, 18)
     assert r["exact days"] == pytest.approx(1 / 3) and r["calendar months"] == pytest.approx(2 / 3)
     assert (r["low"], r["high"]) == (pytest.approx(1 / 3), pytest.approx(2 / 3))
+
+
+def test_compare_groups_reports_each_group_and_the_test():
+    fast = frame([1.0] * 12 + [30.0] * 12, [1] * 12 + [0] * 12).assign(unit_id=[f"f{i}" for i in range(24)])
+    slow = frame([30.0] * 24, [1] * 24).assign(unit_id=[f"s{i}" for i in range(24)])
+    t = survival.compare_groups({"fast": fast, "slow": slow}, 12, {"fast": "slow"}, 200, 1, permutations=499).set_index("group")
+    assert t.loc["fast", "value"] == pytest.approx(0.5) and t.loc["slow", "value"] == 0
+    assert t.loc["fast", "p_value"] < 0.01 and np.isnan(t.loc["slow", "p_value"])
+    assert t.loc["slow", "method"].startswith("Clopper-Pearson exact bound") and t.loc["fast", "units"] == 24
+
+
+def test_a_median_never_reached_in_most_resamples_gives_an_infinite_bound_not_nan():
+    f = frame([10.0, 20.0, 30.0] + [40.0] * 5, [1, 1, 1] + [0] * 5)
+    lo, hi = survival.cif_median_interval(f, "unit_id", 300, 1)
+    assert hi == float("inf") and np.isfinite(lo)

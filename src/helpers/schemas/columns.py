@@ -92,6 +92,9 @@ class TableSpec:
     code_column: str | None = None  # a partner code: ISO3 or a bloc code (helpers.countries.is_known_code)
     required_ids: dict[str, str] = field(default_factory=dict)  # id_column values the notebooks rely on -> who
     rules: list[RowRule] = field(default_factory=list)  # this table's own rules, run after the rules every table shares
+    # rows still open (censored at status_verified): their status must be re-verified within params.yaml
+    # max_status_age_months of the table's as-of date (``rules.stale_status_problems``)
+    open_rows: Callable[[pd.DataFrame], pd.Series] | None = None
 
     @property
     def path(self) -> Path:

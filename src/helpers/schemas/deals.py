@@ -57,12 +57,15 @@ DEAL_DOCUMENTS = TableSpec(
 
 DEAL_PARTNERS = TableSpec(
     as_of="as_of_deals",
-    order=[("talks_began", "status_verified")],
+    order=[("talks_began", "status_verified"), ("talks_announced", "status_verified"), ("first_round", "status_verified")],
     partner_column="partner",
     file="deal_partners_2025.csv",
     id_column="partner",
     sourced={"annex_i_rate_pct": "source_annex_i_rate", "talks_began": "source_talks_began",
+             "talks_announced": "source_talks_announced", "first_round": "source_first_round",
              "status_verified": "source_status_verified"},
+    # a partner without a binding agreement and whose talks did not break off is still open: censored at its status
+    open_rows=lambda df: ~df["outcome"].isin(["binding_agreement", "talks_broken_off"]),
     schema=pa.DataFrameSchema(
         {
             "partner": text_column(unique=True),
@@ -72,6 +75,11 @@ DEAL_PARTNERS = TableSpec(
             "talks_began": date_column(),
             "source_talks_began": text_column(required=False),
             "talks_began_basis": text_column(allowed=["cited", "set_to_pause"]),
+            # the same launch clocks as history's: the official announcement of talks and the first formal round
+            "talks_announced": date_column(),
+            "source_talks_announced": text_column(required=False),
+            "first_round": date_column(),
+            "source_first_round": text_column(required=False),
             "outcome": text_column(allowed=COHORT_OUTCOMES),
             "status_verified": date_column(required=True),
             "source_status_verified": text_column(required=False),

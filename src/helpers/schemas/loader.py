@@ -11,7 +11,8 @@ import pandera.pandas as pa
 from ..io import Problem, RawDataError, line_of, read_raw_csv
 from ..source_blocklist import blocked_sources, blocklist
 from .columns import TableSpec
-from .rules import duplicate_row_problems, future_problems, order_problems, partner_problems, period_problems, required_id_problems, source_problems
+from .rules import (duplicate_row_problems, future_problems, order_problems, partner_problems, period_problems,
+                    required_id_problems, source_problems, stale_status_problems)
 
 
 def schema_problems(df: pd.DataFrame, schema: pa.DataFrameSchema) -> list[Problem]:
@@ -59,6 +60,7 @@ def validate_table(df: pd.DataFrame, spec: TableSpec, path: Path | str | None = 
         problems += partner_problems(df, spec)
         problems += duplicate_row_problems(df)
         problems += required_id_problems(df, spec)
+        problems += stale_status_problems(df, spec)
         for rule in spec.rules:
             problems += rule(df)
     if problems:

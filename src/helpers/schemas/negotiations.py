@@ -87,6 +87,7 @@ NEGOTIATIONS = TableSpec(
     id_column="negotiation_id",
     sourced={"track": "source_track", **source_columns(NEGOTIATION_DATES)},
     rules=[negotiation_row_problems],
+    open_rows=lambda df: df["status"].eq("ongoing"),  # censored at status_verified: re-verified within a year of as-of
     schema=pa.DataFrameSchema(
         {
             "negotiation_id": text_column(unique=True, pattern=r"^[a-z0-9][a-z0-9-]*$"),
@@ -177,6 +178,49 @@ DURATION_STUDIES = TableSpec(
             "statistic": text_column(),
             "value": number_column(min_value=0),
             "unit": text_column(),
+            "source": text_column(),
+            "notes": text_column(required=False),
+        },
+        strict=True,
+    ),
+)
+
+
+DEADLINE_GROUPS = ["2025-26 cohort", "none"]  # besides the tracks and partner names
+
+
+def deadline_scope_problems(df: pd.DataFrame) -> list[Problem]:
+    """``applies_to`` lists, separated by ';', tracks (``TRACKS``), '2025-26 cohort', partner names known to
+    ``helpers.countries``, or 'none' (recorded, but binding no negotiation of the tables)."""
+    from ..countries import UnknownCountryError, partner_code
+
+    problems = []
+    for idx, text in df["applies_to"].dropna().items():
+        for token in (t.strip() for t in str(text).split(";")):
+            if token in TRACKS or token in DEADLINE_GROUPS:
+                continue
+            try:
+                partner_code(token)
+            except UnknownCountryError:
+                problems.append(Problem(line_of(idx), "applies_to", f"'{token}' is neither a track ({', '.join(TRACKS)}), "
+                                        f"'2025-26 cohort', 'none', nor a known partner"))
+    return problems
+
+
+LEGAL_DEADLINES = TableSpec(
+    as_of="as_of_negotiations",
+    file="legal_deadlines.csv",
+    id_column="deadline_id",
+    sourced={"date": "source"},
+    rules=[deadline_scope_problems],
+    schema=pa.DataFrameSchema(
+        {
+            "deadline_id": text_column(unique=True, pattern=r"^[a-z0-9][a-z0-9-]*$"),
+            "date": date_column(),  # empty where no source gives the day (said in notes)
+            "kind": text_column(),
+            "applies_to": text_column(),
+            "scope": text_column(),
+            "description": text_column(),
             "source": text_column(),
             "notes": text_column(required=False),
         },

@@ -159,3 +159,31 @@ def required_id_problems(df: pd.DataFrame, spec: TableSpec) -> list[Problem]:
     present = set(df[spec.id_column].dropna())
     return [Problem(None, spec.id_column, f"'{i}' is missing, but {who} relies on it (renamed or deleted?)")
             for i, who in spec.required_ids.items() if i not in present]
+
+
+def stale_status_problems(df: pd.DataFrame, spec: TableSpec) -> list[Problem]:
+    """An open row (``spec.open_rows``) is censored at ``status_verified``: if that is more than params.yaml
+    ``max_status_age_months`` before the table's as-of date (or missing), the estimates would stop its clock where the
+    data no longer look. Re-verify the status with a source, or end the row (rule E)."""
+    if spec.open_rows is None or spec.as_of is None or "status_verified" not in df.columns:
+        return []
+    from ..params import load_params
+
+    params = load_params()
+    limit, months = parse_partial_date(params[spec.as_of]), int(params["max_status_age_months"])
+    cutoff = parse_partial_date((pd.Timestamp(limit.as_date()) - pd.DateOffset(months=months)).strftime("%Y-%m-%d"))
+    problems = []
+    for idx in df.index[spec.open_rows(df)]:
+        value = df.at[idx, "status_verified"]
+        try:
+            day = parse_partial_date(value) if isinstance(value, str) else None
+        except ValueError:
+            continue  # reported by the schema
+        if day is None:
+            problems.append(Problem(line_of(idx), "status_verified", "an open row needs status_verified, the last date a "
+                                    "source confirmed its status (re-verify it, or end the row by rule E)"))
+        elif is_before(day, cutoff):
+            problems.append(Problem(line_of(idx), "status_verified", f"{value} is more than {months} months before the "
+                                    f"table's as-of date {limit} (params.yaml {spec.as_of}, max_status_age_months): "
+                                    "re-verify the open row's status with a source, or end it by rule E"))
+    return problems
