@@ -167,3 +167,22 @@ def test_the_report_section_counts_what_is_not_yet_compiled(tmp_path):
     assert [r["url"] for r in summary["rows"] if r["published"] == "2026-11-30"] == [""]  # only http(s) links are linked
     moved = watch.report_summary(path, PARAMS | {"as_of_tariffs": "2026-11-01"})  # the as-of date moved since the watch
     assert moved["headline"].startswith("4 official documents")
+
+
+def test_the_report_page_shows_the_section_escaped_and_links_only_web_addresses():
+    from helpers import report
+
+    evil = "<script>alert(1)</script>"
+    summary = {"headline": f"2 official documents {evil}", "more": 3, "rows": [
+        {"published": "2026-11-02", "source": "Federal Register: Executive Order", "title": evil,
+         "url": "https://www.federalregister.gov/d/2026-90003", "raw_table": watch.TARIFFS},
+        {"published": "2026-11-30", "source": "White House news", "title": "no link", "url": "", "raw_table": watch.TARIFFS}]}
+    page = report.html_page(title="T", meta="m", lead=["l"], notebooks=[], ledger_notebook="n", ledger=pd.DataFrame({"a": [1]}),
+                            sections=[], provenance="", watch=summary)
+    assert '<li><a href="#since">Since the as-of date</a></li>' in page and '<section id="since">' in page
+    assert "<script>" not in page and page.count("&lt;script&gt;") == 2
+    assert '<a href="https://www.federalregister.gov/d/2026-90003">' in page and "<td>no link</td>" in page
+    assert "and 3 more in <code>reports/source_watch.csv</code>" in page
+    without = report.html_page(title="T", meta="m", lead=["l"], notebooks=[], ledger_notebook="n", ledger=pd.DataFrame({"a": [1]}),
+                               sections=[], provenance="")
+    assert 'id="since"' not in without
