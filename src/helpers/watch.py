@@ -50,7 +50,7 @@ PRESIDENTIAL_TERMS = ("tariff", '"trade agreement"', "reciprocal", '"Section 232
 AGENCY_TERMS = ('"Section 232"', '"Section 301"', '"Section 338"', '"Section 122"', '"reciprocal tariff"',
                 '"trade agreement"', '"additional duties"', '"additional ad valorem"')
 FR_FIELDS = ("document_number", "title", "publication_date", "html_url", "type", "subtype", "citation",
-             "executive_order_number", "presidential_document_number", "agencies")
+             "executive_order_number", "proclamation_number", "presidential_document_number", "agencies")
 FR_PER_PAGE = 100
 FR_MAX_PAGES = 10
 
@@ -110,8 +110,10 @@ def citation_tokens(doc: dict) -> list[str]:
         tokens.append(doc["citation"])
     if doc.get("executive_order_number"):
         tokens += [f"EO {doc['executive_order_number']}", f"Executive Order {doc['executive_order_number']}"]
-    if doc.get("presidential_document_number") and "proclamation" in str(doc.get("subtype", "")).lower():
-        tokens.append(f"Proclamation {doc['presidential_document_number']}")
+    proclamation = doc.get("proclamation_number") or (
+        doc.get("presidential_document_number") if "proclamation" in str(doc.get("subtype", "")).lower() else None)
+    if proclamation:
+        tokens.append(f"Proclamation {proclamation}")
     return tokens
 
 
@@ -315,8 +317,8 @@ def report_summary(path: Path, params: dict) -> dict:
     before the table's current as-of date are dropped (the as-of date moved since the watch ran), and so are rows
     already cited. Returns ``headline`` (one paragraph) and ``rows`` (published, source, title, url, raw_table)."""
     if not Path(path).is_file():
-        return {"headline": "No source watch is recorded for this version: `make watch` lists the official documents "
-                            "published since each table's as-of date (README, \"Keeping it current\").", "rows": [], "more": 0}
+        return {"headline": "No source watch is recorded for this version (make watch lists the official documents "
+                            "published since each table's as-of date; README, \"Keeping it current\").", "rows": [], "more": 0}
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     pending = df[df["already_cited"].str.lower() != "true"]
     census = pending[pending["source"] == CENSUS_FEED]
