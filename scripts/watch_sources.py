@@ -45,6 +45,8 @@ def main(argv: list[str] | None = None, client: web.Client | None = None) -> int
     print(f"wrote {len(table)} rows to {paths.relative(args.out)}: {len(pending)} not yet cited in the table they may concern")
     for name, group in pending.groupby("raw_table"):
         print(f"  {name}: {len(group)}")
+    for notice in table.attrs.get("notices", []):
+        print(f"note: {notice}")
     return 0
 
 

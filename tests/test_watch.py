@@ -85,11 +85,23 @@ def test_the_census_feed_says_which_months_are_out_beyond_each_table():
 def test_the_press_feeds_read_older_pages_until_the_as_of_date_and_keep_trade_posts():
     client = client_for("whitehouse_feeds.json")
     actions, news = watch.PRESS_FEEDS
-    assert [i["title"][:9] for i in watch.press_items(client, actions, date(2026, 8, 22))] == ["Adjusting", "National "]
-    assert [i["published"] for i in watch.press_items(client, news, date(2026, 8, 22))] == [date(2026, 9, 2), date(2026, 9, 1)]
+    items, notice = watch.press_items(client, actions, date(2026, 8, 22))
+    assert [i["title"][:9] for i in items] == ["Adjusting", "National "] and notice == ""  # page 2: 404, the end
+    items, notice = watch.press_items(client, news, date(2026, 8, 22))
+    assert [i["published"] for i in items] == [date(2026, 9, 2), date(2026, 9, 1)] and notice == ""  # reached 2026-08-17
     rows = watch.press_rows(client_for("whitehouse_feeds.json"), AS_OF, {t: watch.Cited("", frozenset()) for t in AS_OF}, TODAY)
     assert [(r["source"], r["raw_table"], r["published"]) for r in rows] == [
         ("White House presidential actions", watch.TARIFFS, "2026-10-13"), ("White House news", watch.DEALS, "2026-09-02")]
+
+
+def test_a_feed_longer_than_the_page_limit_is_read_that_far_and_says_so():
+    _, news = watch.PRESS_FEEDS
+    items, notice = watch.press_items(client_for("whitehouse_feeds.json"), news, date(2026, 8, 22), max_pages=1)
+    assert len(items) == 2 and notice == ""  # one page was enough
+    items, notice = watch.press_items(client_for("whitehouse_feeds.json"), news, date(2026, 8, 1), max_pages=1)
+    assert len(items) == 3
+    assert notice == ("White House news: 1 pages read back to 2026-08-17, not to 2026-08-01 (the page limit); older posts are "
+                      "not listed, the Federal Register rows cover the documents themselves")
 
 
 def test_the_whole_watch_on_recorded_feeds_lists_what_is_not_yet_compiled_and_never_touches_data_raw():
@@ -103,6 +115,7 @@ def test_the_whole_watch_on_recorded_feeds_lists_what_is_not_yet_compiled_and_ne
         (watch.TARIFFS, "Federal Register: Proclamation"): 1, (watch.TARIFFS, "Federal Register: Executive Order"): 1,
         (watch.TARIFFS, "Federal Register: CBP notice"): 1, (watch.TARIFFS, "White House presidential actions"): 1}
     assert not table["already_cited"].any() and table["watched_on"].eq("2026-12-06").all()
+    assert table.attrs["notices"] == []  # every feed read back to the as-of date
     assert raw_hashes() == before
 
 

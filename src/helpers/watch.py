@@ -226,7 +226,7 @@ PRESS_FEEDS = (
     PressFeed("White House presidential actions", "https://www.whitehouse.gov/presidential-actions/feed/"),
     PressFeed("White House news", "https://www.whitehouse.gov/news/feed/"),
 )
-PRESS_MAX_PAGES = 30  # WordPress feeds give 10 posts a page (?paged=N)
+PRESS_MAX_PAGES = 50  # WordPress feeds give 10 posts a page (?paged=N): 500 posts a feed at most
 
 
 def parse_rss(body: bytes, feed: str) -> list[dict]:
@@ -251,10 +251,12 @@ def parse_rss(body: bytes, feed: str) -> list[dict]:
     return items
 
 
-def press_items(client: web.Client, feed: PressFeed, since: date, max_pages: int = PRESS_MAX_PAGES) -> list[dict]:
+def press_items(client: web.Client, feed: PressFeed, since: date, max_pages: int = PRESS_MAX_PAGES) -> tuple[list[dict], str]:
     """The feed's posts published on or after ``since``, reading older pages (``?paged=N``) until one reaches back
-    before ``since``; a page past the last one answers 404. Needing more than ``max_pages`` pages is an error."""
-    items = []
+    before ``since`` (a page past the last one answers 404), and a notice: empty, or, when ``max_pages`` pages did not
+    reach back to ``since``, how far they did. The page limit keeps the watch polite; the Federal Register, read in
+    full, covers the same presidential documents, the feeds being the early word on the newest ones."""
+    items: list[dict] = []
     for n in range(1, max_pages + 1):
         url = feed.url if n == 1 else f"{feed.url}?paged={n}"
         if n > 1:
@@ -263,7 +265,7 @@ def press_items(client: web.Client, feed: PressFeed, since: date, max_pages: int
             except web.Unreachable as exc:
                 raise web.FeedError(feed.name, None, f"no answer ({exc}), so no HTTP status; this command needs internet access") from None
             if answer.status == 404:
-                return items  # no older page
+                return items, ""  # no older page
             if not answer.ok:
                 raise web.FeedError(feed.name, answer.status, f"HTTP {answer.status} from {answer.final_url}")
         else:
@@ -271,16 +273,22 @@ def press_items(client: web.Client, feed: PressFeed, since: date, max_pages: int
         page = parse_rss(answer.body, feed.name)
         items += [i for i in page if i["published"] >= since]
         if not page or min(i["published"] for i in page) < since:
-            return items
-    raise web.FeedError(feed.name, 200, f"HTTP 200 on {max_pages} pages without reaching {since}; raise the page limit")
+            return items, ""
+    oldest = min((i["published"] for i in items), default=since)
+    return items, (f"{feed.name}: {max_pages} pages read back to {oldest}, not to {since} (the page limit); "
+                   "older posts are not listed, the Federal Register rows cover the documents themselves")
 
 
 def press_rows(client: web.Client, as_of: dict[str, date], cited: dict[str, Cited], watched_on: date,
-               feeds=PRESS_FEEDS, max_pages: int = PRESS_MAX_PAGES) -> list[dict]:
-    """Watch rows for the trade-related posts of the press feeds published after the earlier as-of date."""
+               feeds=PRESS_FEEDS, max_pages: int = PRESS_MAX_PAGES, notices: list[str] | None = None) -> list[dict]:
+    """Watch rows for the trade-related posts of the press feeds published after the earlier as-of date; a feed read
+    only part of the way back adds its notice to ``notices``."""
     rows = []
     for feed in feeds:
-        for item in press_items(client, feed, min(as_of.values()) + timedelta(days=1), max_pages):
+        items, notice = press_items(client, feed, min(as_of.values()) + timedelta(days=1), max_pages)
+        if notice and notices is not None:
+            notices.append(notice)
+        for item in items:
             tariff_related = bool(TARIFF_WORDS.search(item["title"]))
             for table in concerns(item["title"], item["published"], as_of, tariff_related):
                 rows.append({"source": feed.name, "published": item["published"].isoformat(), "document_number": "",
@@ -293,15 +301,19 @@ def press_rows(client: web.Client, as_of: dict[str, date], cited: dict[str, Cite
 
 def run(client: web.Client, params: dict, raw_dir: Path, watched_on: date, max_pages: int = FR_MAX_PAGES,
         feeds=PRESS_FEEDS) -> pd.DataFrame:
-    """Ask every feed; return the watch table (``COLUMNS``), sorted. Reads ``raw_dir`` only to know what is already
-    cited and where the Census tables end. Any feed that fails raises ``web.FeedError`` and nothing is returned."""
+    """Ask every feed; return the watch table (``COLUMNS``), sorted, with ``.attrs["notices"]`` (press feeds read
+    only part of the way back). Reads ``raw_dir`` only to know what is already cited and where the Census tables end.
+    Any feed that fails raises ``web.FeedError`` and nothing is returned."""
     raw_dir = Path(raw_dir)
     as_of = {table: date.fromisoformat(str(params[key])) for table, key in AS_OF_KEY.items()}
     cited = {table: Cited.of(raw_dir / table) for table in AS_OF_KEY}
+    notices: list[str] = []
     rows = (federal_register_rows(client, as_of, cited, watched_on, max_pages) + census_rows(client, raw_dir, watched_on)
-            + press_rows(client, as_of, cited, watched_on, feeds))
+            + press_rows(client, as_of, cited, watched_on, feeds, notices=notices))
     table = pd.DataFrame(rows, columns=COLUMNS)
-    return table.sort_values(["raw_table", "published", "source", "document_number", "url"], kind="mergesort").reset_index(drop=True)
+    table = table.sort_values(["raw_table", "published", "source", "document_number", "url"], kind="mergesort").reset_index(drop=True)
+    table.attrs["notices"] = notices
+    return table
 
 
 def write(table: pd.DataFrame, path: Path) -> bool:
