@@ -120,7 +120,8 @@ def analysis_table(raw: pd.DataFrame, as_of: str, launch_definition: str = "firs
 
     Adds: partner_code, is_bloc, each date's precision, launch (and which column it came from),
     calendar and exact months launch->signing, launch->entry into force, signing->entry into force,
-    the outcome of each negotiation as of ``as_of`` (signed / ended / open), survival times to signing
+    the outcome of each negotiation as of ``as_of`` (signed / ended / open) and where its clock stops (``talks_stop``,
+    by ``end_of_talks``: the signing, the end, or the last verified status of open talks), survival times to signing
     and from signing to entry into force with their event flags, launch year and decade, and whether
     trade promotion authority was in force at launch (if ``tpa_windows`` is given). Negotiations launched
     after ``as_of`` are left out. The result is checked against ``PROCESSED_NEGOTIATIONS``.
@@ -152,6 +153,7 @@ def analysis_table(raw: pd.DataFrame, as_of: str, launch_definition: str = "firs
             outcome = {1: "signed", 2: "ended", 0: "open"}[cause]
         cal, exact, basis = _months(launch, stop)
         r["outcome"] = outcome
+        r["talks_stop"] = str(stop) if stop is not None else None  # where the clock to signing stops (end_of_talks)
         r["signing_event"] = int(outcome == "signed")
         r["time_to_signing_months"] = exact if basis == "exact" else cal
         r["time_to_signing_basis"] = basis

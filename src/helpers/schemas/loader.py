@@ -11,8 +11,16 @@ import pandera.pandas as pa
 from ..io import Problem, RawDataError, line_of, read_raw_csv
 from ..source_blocklist import blocked_sources, blocklist
 from .columns import TableSpec
-from .rules import (duplicate_row_problems, future_problems, order_problems, partner_problems, period_problems,
-                    required_id_problems, source_problems, stale_status_problems)
+from .rules import (
+    duplicate_row_problems,
+    future_problems,
+    order_problems,
+    partner_problems,
+    period_problems,
+    required_id_problems,
+    source_problems,
+    stale_status_problems,
+)
 
 
 def schema_problems(df: pd.DataFrame, schema: pa.DataFrameSchema) -> list[Problem]:
