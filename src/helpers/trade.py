@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .countries import UnknownCountryError, partner_code
+from .countries import UnknownCountryError, match_country_code
 from .io import Problem, RawDataError, line_of
 
 MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
@@ -46,7 +46,10 @@ def census_partner_code(code: str | int, name: str) -> tuple[str, bool]:
         return code3, code3 in ("WLD", "EUU") or numeric < 1000
     if numeric < 1000:
         return f"AGG_{numeric:04d}", True
-    return partner_code(name), False
+    code = match_country_code(name)  # the Census's own spellings: matched by pattern, not typed by us
+    if code is None:
+        raise UnknownCountryError(f"unknown country '{name}'")
+    return code, False
 
 
 def read_census_layout(path: Path | str) -> pd.DataFrame:
