@@ -11,7 +11,16 @@ import pandera.pandas as pa
 from ..io import Problem, RawDataError, line_of, read_raw_csv
 from ..source_blocklist import blocked_sources, blocklist
 from .columns import TableSpec
-from .rules import duplicate_row_problems, future_problems, order_problems, partner_problems, period_problems, required_id_problems, source_problems
+from .rules import (
+    duplicate_row_problems,
+    future_problems,
+    link_problems,
+    order_problems,
+    partner_problems,
+    period_problems,
+    required_id_problems,
+    source_problems,
+)
 
 
 def schema_problems(df: pd.DataFrame, schema: pa.DataFrameSchema) -> list[Problem]:
@@ -52,6 +61,7 @@ def validate_table(df: pd.DataFrame, spec: TableSpec, path: Path | str | None = 
     problems = schema_problems(df, spec.schema)
     if not any(p.line == 1 for p in problems):  # row rules need the full header
         problems += source_problems(df, spec)
+        problems += link_problems(df)
         problems += future_problems(df, spec)
         problems += blocked_sources(df, blocklist())
         problems += period_problems(df, spec)
