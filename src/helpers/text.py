@@ -16,6 +16,8 @@ LINE_BREAKS = {"\n", "\r"}  # allowed inside a cell: a note may span lines
 def hidden_character(value: str, allow: set[str] = frozenset(LINE_BREAKS)) -> int | None:
     """Index of the first control, invisible, bidirectional or separator character of ``value`` (line breaks
     allowed unless ``allow`` says otherwise), or None."""
+    if "\n" in allow and "\r" in allow and value.replace("\n", "").replace("\r", "").isprintable():
+        return None  # the usual case, decided in C: printable text holds none of these categories
     return next((i for i, ch in enumerate(value) if ch not in allow and unicodedata.category(ch) in HIDDEN_CATEGORIES),
                 None)
 
