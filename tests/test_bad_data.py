@@ -17,6 +17,7 @@ from helpers import claims, deals, negotiations, replication, schemas
 from helpers.io import RawDataError, read_raw_csv
 from helpers.paths import RAW
 from helpers.results import load as load_results
+from helpers.text import hidden_character
 
 HEADER = object()  # an edit's target when the problem is in the header (line 1)
 
@@ -214,6 +215,55 @@ CASES = {
     # injection payloads where they cannot belong
     "a script payload as a claim id": (CL, lambda rs: set_(row(rs, "claim_id", "c12"), claim_id=IMG), "claim_id", r"does not match"),
     "a formula as an action id": (T, lambda rs: set_(act(rs), action_id="=cmd|' /C calc'!A0"), "action_id", r"does not match"),
+    # partner names exact: a known name, alias or code, never a name that merely contains one
+    "a partner that only contains a country's name": (N, lambda rs: set_(neg(rs), partner="Narnia Japan"), "partner",
+                                                      r"unknown country 'Narnia Japan': not a name or code letter for letter "
+                                                      r"\(did you mean 'Japan', JPN\?"),
+    "a tariff partner in capitals": (T, lambda rs: set_(act(rs), partner="CHINA"), "partner",
+                                     r"unknown country 'CHINA': .*did you mean 'China', CHN\?"),
+    "an ambiguous deal partner": (DP, lambda rs: set_(row(rs, "partner", "South Korea"), partner="Korea"), "partner",
+                                  r"unknown country 'Korea': .*did you mean 'South Korea', KOR\?"),
+    # hidden characters, in every cell: the message shows the cell's repr
+    "a zero-width space in a tariff partner": (T, lambda rs: set_(act(rs), partner="China\u200b"), "partner",
+                                               r"'China\\u200b' holds ZERO WIDTH SPACE \(U\+200B\), which can hide"),
+    "a NUL byte in a note": (N, lambda rs: set_(neg(rs), notes="signed in Miami\x00 (truncated here)"), "notes",
+                             r"'signed in Miami\\x00 \(truncated here\)' holds a control character \(U\+0000\)"),
+    "a terminal escape sequence in an agreement name": (N, lambda rs: set_(neg(rs), agreement="US-Chile FTA\x1b[2K\x1b[1A\u2713 all checks passed"),
+                                                        "agreement", r"'US-Chile FTA\\x1b\[2K\\x1b\[1A.* holds a control character \(U\+001B\)"),
+    "a right-to-left override in a source": (T, lambda rs: set_(act(rs), source_announced="https://ustr.gov/\u202efdp.eciton 2025-04-09"),
+                                             "source_announced", r"holds RIGHT-TO-LEFT OVERRIDE \(U\+202E\)"),
+    "a tab in a number": (CT, lambda rs: set_(row(rs, "partner_code", "CHN"), imports_musd="12\t5"), "imports_musd",
+                          r"'12\\t5' holds a control character \(U\+0009\)"),
+    "a hidden character in the header": (N, lambda rs: rename_column(rs, "notes", "notes\u2066"), None,
+                                         r"the header cell 'notes\\u2066' holds LEFT-TO-RIGHT ISOLATE \(U\+2066\)"),
+    # non-finite numbers, in every numeric column
+    "an infinite Census import value": (CT, lambda rs: set_(row(rs, "partner_code", "CHN"), imports_musd="inf"), "imports_musd",
+                                        r"'inf' not a finite number \(inf and nan are not values"),
+    "nan as a claim fact's value": (CF, lambda rs: set_(row(rs, "fact_id", "f10"), value="nan"), "value", r"'nan' not a finite number"),
+    "an infinite claimed value": (CL, lambda rs: set_(row(rs, "claim_id", "c01"), claimed_value="-Infinity"), "claimed_value",
+                                  r"'-Infinity' not a finite number"),
+    "a duty too large to be finite": (CD, lambda rs: set_(rs[5], calculated_duty_musd="1e999"), "calculated_duty_musd",
+                                      r"'1e999' not a finite number"),
+    "NaN parties to a negotiation": (N, lambda rs: set_(neg(rs), n_parties="NaN"), "n_parties", r"'NaN' not a finite number"),
+    # deceptive or foreign links in a citation
+    "a source URL with a user name": (T, lambda rs: set_(act(rs), source_announced="https://ustr.gov@ev.il/about-us 2025-04-09"),
+                                      "source_announced", r"has a user name before '@': it opens ev.il, not the site it seems to name"),
+    "a file: URL as a source": (N, lambda rs: set_(neg(rs), source_signed="file:///ustr.gov/chile-fta-2003-06-06.pdf"), "source_signed",
+                                r"file:// is not a web address \(a cited URL starts http:// or https://\)"),
+    "a javascript: link in a source": (CF, lambda rs: set_(row(rs, "fact_id", "f10"), source="javascript:alert(1)//https://ustr.gov/ 2025-04-08"),
+                                       "source", r"is not a source: a javascript:, vbscript: or data: link"),
+    "a javascript: link split by a line break": (N, lambda rs: set_(neg(rs), source_signed="java\nscript:alert(1)//https://ustr.gov/ 2003-06-06"),
+                                                 "source_signed", r"is not a source: a javascript:, vbscript: or data: link"),
+    "a data: URL in a source": (CL, lambda rs: set_(row(rs, "claim_id", "c01"), source="data:text/html;base64,PHNjcmlwdD4= PIIE 2016"),
+                                "source", r"is not a source: a javascript:, vbscript: or data: link"),
+    "a look-alike letter in a source's host": (DD, lambda rs: set_(rs[0], source="https://ustr.g\u043ev/deal 2025-07-22"), "source",
+                                               r"the host 'ustr.g\u043ev' of .* is not a plain host name"),
+    "a backslash in a source's host": (T, lambda rs: set_(act(rs), source_effective="https://ev.il\\ustr.gov/x 2025-04-10"), "source_effective",
+                                       r"the host 'ev.il\\ustr.gov' of .* is not a plain host name"),
+    "a javascript: article URL": (CL, lambda rs: set_(row(rs, "claim_id", "c01"), article_url="javascript:alert(1)"), "article_url",
+                                  r"'javascript:alert\(1\)' is not a web address: markup or a script or data link"),
+    "an article URL with a user name": (CL, lambda rs: set_(row(rs, "claim_id", "c01"), article_url="https://piie.com@ev.il/x"),
+                                        "article_url", r"is not a web address: the URL .* has a user name before '@': it opens ev.il"),
 }
 
 
@@ -226,6 +276,7 @@ def test_bad_value_names_file_line_and_column(tmp_path, case):
     where = ", ".join(([f"line {line}"] if line else []) + ([f"column '{column}'"] if column else []))
     hits = [m for m in text.splitlines()[1:] if m.startswith(f"  - {spec.file}, {where}:")]
     assert hits and any(re.search(message, m) for m in hits), f"expected '{where}: {message}' in\n{text}"
+    assert hidden_character(text, allow={"\n"}) is None, f"a control or invisible character reached the message: {text!r}"
 
 
 @pytest.mark.parametrize("spec", [s for s in vars(schemas).values() if isinstance(s, schemas.TableSpec)], ids=lambda s: s.file)

@@ -33,3 +33,8 @@ def test_a_blocked_citation_names_file_line_and_column(tmp_path, good_rows):
     path = write_rows(tmp_path / "negotiations.csv", good_rows)
     with pytest.raises(RawDataError, match=r"line 3, column 'source_announced': cites wikipedia.org"):
         schemas.load_raw(schemas.NEGOTIATIONS, path)
+
+
+def test_a_trailing_dot_does_not_escape_the_blocklist():
+    """'en.wikipedia.org.' is the same host written as an absolute name (before, it was not matched)."""
+    assert source_blocklist.blocked_host("https://en.wikipedia.org./wiki/X", ("wikipedia.org",)) == "wikipedia.org"

@@ -105,9 +105,10 @@ def _raw_field(name: str, column, spec: schemas.TableSpec, meanings: dict[str, s
 
 
 def _header(path: Path) -> list[str]:
+    """The header row as written (a byte-order mark dropped, as ``read_raw_csv`` drops it)."""
     import csv
 
-    with open(path, encoding="utf-8", newline="") as fh:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
         return next(csv.reader(fh))
 
 
@@ -121,11 +122,18 @@ def _sources(df: pd.DataFrame, columns: list[str]) -> list[dict]:
 
 
 def raw_resource(spec: schemas.TableSpec, titles: dict[str, str], meanings: dict[str, dict[str, str]]) -> dict:
-    """A Data Package resource for one raw table: fields in file order, typed and constrained by its spec."""
+    """A Data Package resource for one raw table: fields in file order, typed and constrained by its spec.
+
+    A header written with surrounding spaces keeps its name as written (so the descriptor matches the file) and the
+    constraints of the column it names (validation strips the spaces too).
+    """
+    from .io import read_raw_csv
+
     header = _header(spec.path)
     cols = spec.schema.columns
-    fields = [_raw_field(name, cols.get(name), spec, meanings.get(spec.file, {})) for name in header]
-    df = pd.read_csv(spec.path, dtype=str, keep_default_na=False).replace({"": None})
+    fields = [{**_raw_field(name.strip(), cols.get(name.strip()), spec, meanings.get(spec.file, {})), "name": name}
+              for name in header]
+    df = read_raw_csv(spec.path)  # a file that cannot be read is one line naming it, not a bare pandas error
     cited = sorted(set(spec.sourced.values()))
     resource = {
         "name": "raw-" + spec.file.removesuffix(".csv").replace("_", "-"), "path": f"data/raw/{spec.file}",
@@ -228,12 +236,33 @@ def _stable_zip(data: bytes, when: datetime) -> bytes:
     return out.getvalue()
 
 
+def _hidden_cell(df: pd.DataFrame) -> str | None:
+    """Where the first text cell (or column name) holding a control or invisible character is, and which; None if
+    none does. A NUL byte or escape character has no place in a workbook (openpyxl refuses some, a spreadsheet
+    may cut the cell at others)."""
+    from .text import hidden_character_problem
+
+    for column in df.columns:
+        if isinstance(column, str) and (problem := hidden_character_problem(column)):
+            return f"column name {problem}"
+    for column in df.columns:
+        for row, value in enumerate(df[column], start=2):
+            if isinstance(value, str) and (problem := hidden_character_problem(value)):
+                return f"row {row}, column '{column}': {problem}"
+    return None
+
+
 def workbook(tables: dict[str, pd.DataFrame], readme: list[tuple[str, str]], as_of: str) -> bytes:
     """An Excel workbook: a README sheet (``readme`` rows of label and text, then one row per table), then one sheet per
-    table. Its created and modified dates are ``as_of`` and the zip entries carry that time too: byte-identical runs."""
+    table. Its created and modified dates are ``as_of`` and the zip entries carry that time too: byte-identical runs.
+    Raises ``ValueError`` naming the sheet, row and column of a cell holding a control or invisible character."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    for name, df in tables.items():
+        hidden = _hidden_cell(df)
+        if hidden:
+            raise ValueError(f"workbook sheet '{name}': {hidden}")
     when = datetime.fromisoformat(as_of)
     wb = Workbook()
     sheet = wb.active

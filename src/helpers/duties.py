@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .io import Problem, RawDataError
@@ -30,16 +32,24 @@ def read_duties_json(path: Path | str) -> pd.DataFrame:
         records = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise RawDataError(path, [Problem(None, None, f"not a readable JSON file ({exc})")]) from None
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise RawDataError(path, [Problem(None, None, "not a JSON array of countries (objects with country_code, year, "
+                                                      "duties, import_value)")])
     rows, problems = [], []
     for record in records:
-        code = record.get("country_code", "?")
+        code = str(record.get("country_code", "?"))
         try:
             duties, imports, year = record["duties"], record["import_value"], int(record["year"])
         except (KeyError, TypeError, ValueError):
             problems.append(Problem(None, code, "missing duties, import_value or year"))
             continue
-        if len(duties) != 12 or len(imports) != 12:
+        if not isinstance(duties, list) or not isinstance(imports, list) or len(duties) != 12 or len(imports) != 12:
             problems.append(Problem(None, code, "duties and import_value must have 12 months"))
+            continue
+        wrong = [f"{name} month {m}: {v!r}" for name, months in (("duties", duties), ("import_value", imports))
+                 for m, v in enumerate(months, start=1) if v is not None and not _dollars(v)]
+        if wrong:
+            problems.append(Problem(None, code, f"not a finite, non-negative number of dollars: {', '.join(wrong[:3])}"))
             continue
         for name, months, total in (("duties", duties, record.get("duties_year")),
                                     ("import_value", imports, record.get("import_value_year"))):
@@ -55,12 +65,17 @@ def read_duties_json(path: Path | str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _dollars(value) -> bool:
+    """A finite, non-negative number (JSON allows NaN and Infinity; neither is an amount)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) and value >= 0
+
+
 def census_partner(code: str, name: str) -> str | None:
     """The ISO3 code of one row of a Census API answer: the tracked partners by their Census code (``CENSUS_CODES``;
     ``-`` the world), any other country (codes from 1000 up) by its Census name (``helpers.countries``, with the
     Census spellings of ``helpers.trade.CENSUS_NAME_OVERRIDES``); None for a grouping (the EU as Census defines it
     each month, regions such as ``4XXX``). Raises ``UnknownCountryError`` for a country name no converter reads."""
-    from .countries import partner_code
+    from .countries import UnknownCountryError, match_country_code
     from .trade import CENSUS_NAME_OVERRIDES
 
     code = str(code).strip()
@@ -70,7 +85,10 @@ def census_partner(code: str, name: str) -> str | None:
     if not code.isdigit() or int(code) < 1000:
         return None
     overrides = {k.upper(): v for k, v in CENSUS_NAME_OVERRIDES.items()}
-    return overrides.get(str(name).strip().upper()) or partner_code(str(name).strip())
+    found = overrides.get(str(name).strip().upper()) or match_country_code(str(name).strip())  # the Census's own spellings
+    if found is None:
+        raise UnknownCountryError(f"unknown country '{name}' in the Census API answer")
+    return found
 
 
 def read_census_api(text: str, year: int, month: int) -> pd.DataFrame:
@@ -81,8 +99,17 @@ def read_census_api(text: str, year: int, month: int) -> pd.DataFrame:
     then reports)."""
     from .countries import UnknownCountryError
 
-    table = json.loads(text)
+    where = f"the Census API answer for {year}-{month:02d}"
+    try:
+        table = json.loads(text)
+    except ValueError as exc:
+        raise ValueError(f"{where} is not JSON ({exc})") from None
+    if not isinstance(table, list) or not table or not all(isinstance(r, list) for r in table):
+        raise ValueError(f"{where} is not a JSON array of rows with a header")
     header, body = table[0], table[1:]
+    missing = [c for c in ("CTY_CODE", "CTY_NAME", "CAL_DUT_MO", "CON_VAL_MO") if c not in header]
+    if missing or any(len(r) != len(header) for r in body):
+        raise ValueError(f"{where} lacks column(s) {missing}" if missing else f"{where} has rows of another width than its header")
     df = pd.DataFrame(body, columns=header)
     codes, unread = {}, set()
     for code, name in set(zip(df["CTY_CODE"], df["CTY_NAME"])):
@@ -92,7 +119,13 @@ def read_census_api(text: str, year: int, month: int) -> pd.DataFrame:
             codes[(code, name)] = None
             unread.add(name)
     df = df.assign(partner_code=[codes[k] for k in zip(df["CTY_CODE"], df["CTY_NAME"])]).dropna(subset=["partner_code"])
-    df = df.assign(duty=pd.to_numeric(df["CAL_DUT_MO"]), value=pd.to_numeric(df["CON_VAL_MO"]))
+    numbers = {c: pd.to_numeric(df[c], errors="coerce") for c in ("CAL_DUT_MO", "CON_VAL_MO")}
+    for c, values in numbers.items():
+        bad = df.loc[~np.isfinite(values) | (values < 0), c]
+        if len(bad):
+            raise ValueError(f"{where}: {c} '{bad.iloc[0]}' (country {df.loc[bad.index[0], 'CTY_CODE']}) is not a finite, "
+                             "non-negative number of dollars")
+    df = df.assign(duty=numbers["CAL_DUT_MO"], value=numbers["CON_VAL_MO"])
     sums = df.groupby("partner_code")[["duty", "value"]].sum()
     out = pd.DataFrame([{"partner_code": code, "year": year, "month": month,
                          "imports_consumption_musd": s["value"] / 1e6, "calculated_duty_musd": s["duty"] / 1e6}

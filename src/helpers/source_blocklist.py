@@ -31,8 +31,9 @@ def blocklist(path=None) -> tuple[str, ...]:
 
 
 def blocked_host(url: str, domains: tuple[str, ...]) -> str | None:
-    """The blocked domain that ``url`` belongs to (the domain or any subdomain), or None."""
-    host = (urlparse(url).hostname or "").lower().removeprefix("www.")
+    """The blocked domain that ``url`` belongs to (the domain or any subdomain, written with or without the trailing
+    dot of an absolute name: ``en.wikipedia.org.``), or None."""
+    host = (urlparse(url).hostname or "").lower().rstrip(".").removeprefix("www.")
     return next((d for d in domains if host == d or host.endswith("." + d)), None)
 
 

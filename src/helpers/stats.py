@@ -9,13 +9,24 @@ from scipy import stats as sps
 SEED = 20160701  # fixed so bootstrap intervals are reproducible
 
 
+def _numbers(values) -> pd.Series:
+    """``values`` as floats with NaN (missing) dropped; ``ValueError`` for text or an infinite value."""
+    try:
+        x = pd.Series(values, dtype=float).dropna()
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"values must be numbers ({exc})") from None
+    if not np.isfinite(x).all():
+        raise ValueError(f"values must be finite, got {x[~np.isfinite(x)].iloc[0]} (NaN is dropped as missing)")
+    return x
+
+
 def bootstrap_ci(values, statistic=np.mean, confidence: float = 0.95, n_resamples: int = 9999,
                  seed: int = SEED) -> tuple[float, float]:
     """Percentile bootstrap confidence interval of ``statistic`` over ``values`` (NaN dropped).
 
-    Raises ``ValueError`` with fewer than two values.
+    Raises ``ValueError`` with fewer than two values, or for text or infinite values.
     """
-    x = np.asarray(pd.Series(values, dtype=float).dropna())
+    x = np.asarray(_numbers(values))
     if len(x) < 2:
         raise ValueError(f"need at least two values for a bootstrap interval, got {len(x)}")
     res = sps.bootstrap((x,), statistic, confidence_level=confidence, n_resamples=n_resamples,
@@ -28,8 +39,11 @@ def summarise(values, claim: float | None = None, seed: int = SEED) -> dict:
 
     The tests are a one-sample t-test of the mean against the claim and a Wilcoxon signed-rank test of the
     differences from the claim (symmetric about zero under the null; a test of location, not strictly of the median).
+    Raises ``ValueError`` as ``bootstrap_ci`` does, and for a claim that is not a finite number.
     """
-    x = pd.Series(values, dtype=float).dropna()
+    x = _numbers(values)
+    if claim is not None and not np.isfinite(float(claim)):
+        raise ValueError(f"the claim must be a finite number, got {claim}")
     out = {"n": int(len(x)), "mean": float(x.mean()), "median": float(x.median())}
     out["mean_ci_low"], out["mean_ci_high"] = bootstrap_ci(x, np.mean, seed=seed)
     out["median_ci_low"], out["median_ci_high"] = bootstrap_ci(x, np.median, seed=seed)

@@ -210,6 +210,32 @@ def clopper_pearson(events: int, n: int, confidence: float = 0.95) -> tuple[floa
     return float(beta.ppf(alpha / 2, events, n - events + 1)), float(beta.ppf(1 - alpha / 2, events + 1, n - events))
 
 
+def _cluster_codes(frame: pd.DataFrame, cluster: str) -> np.ndarray:
+    """Codes 0..k-1 of the clusters of ``frame``, numbered by what each cluster holds, never by what it is called, so
+    that a bootstrap draws the same units whatever their names (renaming an agreement moves no interval).
+
+    A cluster's key is its rows' values in every column except names: ``cluster`` itself and any text column that
+    names each cluster apart (unit_id, agreement). Clusters with equal keys hold the same data, so their order (by
+    name, as a last resort) changes no statistic of it.
+    """
+    by_name = pd.factorize(frame[cluster], sort=True)[0]
+    k = int(by_name.max()) + 1 if len(by_name) else 0
+
+    def names_clusters(column: pd.Series) -> bool:
+        text = column.dtype == object or pd.api.types.is_string_dtype(column)
+        return text and column.nunique(dropna=False) == k and (
+            pd.Series(column.to_numpy()).groupby(by_name).nunique(dropna=False) == 1).all()
+
+    data = frame[[c for c in frame.columns if c != cluster and not names_clusters(frame[c])]]
+    keys: list[list[tuple]] = [[] for _ in range(k)]
+    for code, row in zip(by_name, data.itertuples(index=False, name=None)):
+        keys[code].append(tuple(str(v) for v in row))
+    order = sorted(range(k), key=lambda j: (sorted(keys[j]), j))
+    rank = np.empty(k, dtype=int)
+    rank[order] = np.arange(k)
+    return rank[by_name]
+
+
 def _resample_indices(codes: np.ndarray, n_resamples: int, seed: int):
     """Row indices of each bootstrap resample, drawing whole clusters (coded 0..k-1) with replacement."""
     k = int(codes.max()) + 1
@@ -278,7 +304,7 @@ def _bootstrap_counts(codes: np.ndarray, n_resamples: int, seed: int) -> np.ndar
 def cif_median_interval(frame: pd.DataFrame, cluster: str, n_resamples: int, seed: int,
                         confidence: float = 0.95) -> tuple[float, float]:
     """Bootstrap interval (whole clusters resampled) of ``cif_median``; a median never reached counts as +inf."""
-    codes = pd.factorize(frame[cluster], sort=True)[0]
+    codes = _cluster_codes(frame, cluster)
     times, inc = _weighted_cif_curves(_bootstrap_counts(codes, n_resamples, seed), frame["months"].to_numpy(float),
                                       frame["cause"].to_numpy(int))
     reached = inc >= 0.5 - 1e-12
@@ -295,7 +321,7 @@ def cluster_bootstrap(frame: pd.DataFrame, statistic, cluster: str, n_resamples:
     Rows of one cluster share their dates, so they are drawn together; with one row per cluster this is the
     ordinary bootstrap. Non-finite replicates (e.g. a median never reached) count as +inf.
     """
-    codes = pd.factorize(frame[cluster], sort=True)[0]
+    codes = _cluster_codes(frame, cluster)
     columns = {c: frame[c].to_numpy() for c in frame.columns}
     # The statistic gets each resample as a dict of numpy arrays (column -> values): indexing arrays is far cheaper
     # than building a DataFrame per resample, and f["months"] etc. read the same either way.
@@ -338,7 +364,7 @@ def cif_estimates(frame: pd.DataFrame, horizons: dict[str, float], cluster: str,
     high_precision.
     """
     months, cause = frame["months"].to_numpy(float), frame["cause"].to_numpy(int)
-    codes = pd.factorize(frame[cluster], sort=True)[0]
+    codes = _cluster_codes(frame, cluster)
     by_cluster = frame.groupby(cluster).agg(months=("months", "min"), cause=("cause", "max"))
     marks = np.array(list(horizons.values()), dtype=float)
 
@@ -375,7 +401,9 @@ def permutation_test_cif(frame: pd.DataFrame, group: str, horizon: float, n_resa
 
     Group labels are shuffled across units (the units must be independent: one row per agreement).
     """
-    labels = frame[group].to_numpy()
+    rows = frame.reset_index(drop=True)
+    frame = rows.iloc[np.argsort(_cluster_codes(rows.assign(__row__=np.arange(len(rows))), "__row__"), kind="stable")]
+    labels = frame[group].to_numpy()  # shuffled over units in the order of their data, never of their names
     levels = sorted(set(labels))
     if len(levels) != 2:
         raise ValueError(f"'{group}' must have exactly two groups, got {levels}")

@@ -21,8 +21,23 @@ PARTIES = {
 }
 
 
+NEEDED = ("RTA ID", "RTA Name", "Accession?", "RTA Composition", "Current signatories", "Original signatories",
+          "Inactive Date", *SIGNED, *IN_FORCE)
+
+
+def _dates(df: pd.DataFrame, column: str) -> pd.Series:
+    """A column of dates (empty = NaT); ``ValueError`` naming the column, the agreement and the value otherwise."""
+    parsed = pd.to_datetime(df[column], errors="coerce", format="ISO8601")
+    bad = parsed.isna() & df[column].notna() & df[column].astype(str).str.strip().ne("")
+    if bad.any():
+        i = bad.idxmax()
+        raise ValueError(f"WTO export, RTA ID {df.at[i, 'RTA ID']}, column '{column}': '{df.at[i, column]}' is not a "
+                         "date of the form YYYY-MM-DD or YYYY-MM")
+    return parsed
+
+
 def _earliest(df: pd.DataFrame, columns) -> pd.Series:
-    return pd.concat([pd.to_datetime(df[c], errors="raise") for c in columns], axis=1).min(axis=1)
+    return pd.concat([_dates(df, c) for c in columns], axis=1).min(axis=1)
 
 
 def agreements(wto: pd.DataFrame, export_date: str, days_per_month: float,
@@ -35,8 +50,12 @@ def agreements(wto: pd.DataFrame, export_date: str, days_per_month: float,
     application; counted in ``attrs['in_force_before_signature']``). Adds decade of signature, bilateral flag, and
     one boolean column per group of ``PARTIES``. ``corrections`` ((RTA ID, 'signed' | 'in_force') -> date, from
     ``corrections_from_conflicts``) replace the export's date where a recorded disagreement was resolved against it;
-    ``attrs['corrected']`` lists what was replaced.
+    ``attrs['corrected']`` lists what was replaced. Raises ``ValueError`` naming a missing column or a value that is
+    not a date.
     """
+    missing = [c for c in NEEDED if c not in wto.columns]
+    if missing:
+        raise ValueError(f"WTO export lacks column(s) {missing}")
     df = wto[wto["Accession?"].str.strip() == "No"].copy()
     df["signed"] = _earliest(df, SIGNED)
     df["in_force"] = _earliest(df, IN_FORCE)
@@ -48,7 +67,7 @@ def agreements(wto: pd.DataFrame, export_date: str, days_per_month: float,
         corrected.append((str(rta_id), field, str(df.loc[hit, field].iloc[0])[:10], value))
         df.loc[hit, field] = pd.Timestamp(value)
     df = df[df["signed"].notna()]
-    df["inactive"] = pd.to_datetime(df["Inactive Date"])
+    df["inactive"] = _dates(df, "Inactive Date")
     export = pd.Timestamp(export_date)
     stop = df["in_force"].where(df["in_force"].notna(), df["inactive"].where(df["inactive"].notna(), export))
     df["cause"] = np.select([df["in_force"].notna(), df["inactive"].notna()], [1, 2], 0)

@@ -45,10 +45,12 @@ from .negotiations import (
 from .processed import PROCESSED_NEGOTIATIONS, PROCESSED_TABLES, load_processed
 from .rules import (
     MARKUP,
+    SCRIPT_LINK,
     SOURCE_FORM,
     date_columns,
     duplicate_row_problems,
     future_problems,
+    link_problems,
     order_problems,
     partner_problems,
     period_problems,
@@ -61,12 +63,12 @@ from .world import WTO_DATES, WTO_RTA
 
 __all__ = [
     "CENSUS_DUTIES", "CENSUS_TRADE", "CLAIMS", "CLAIM_CHECKS", "CLAIM_FACTS", "COHORT_OUTCOMES", "COHORT_REASONS",
-    "DEADLINE_GROUPS", "DEAL_DOCUMENTS", "DEAL_PARTNERS", "LEGAL_DEADLINES", "DURATION_STUDIES", "GROUP_PARTNERS",
-    "INSTRUMENTS", "KINDS", "LEGAL_BASES",
-    "MARKUP", "NEGOTIATIONS", "NEGOTIATION_DATES", "NEGOTIATION_ORDER", "PROCESSED_NEGOTIATIONS", "PROCESSED_TABLES",
+    "DEADLINE_GROUPS", "DEAL_DOCUMENTS", "DEAL_PARTNERS", "DURATION_STUDIES", "GROUP_PARTNERS", "INSTRUMENTS", "KINDS",
+    "LEGAL_BASES", "LEGAL_DEADLINES", "MARKUP", "SCRIPT_LINK", "NEGOTIATIONS", "NEGOTIATION_DATES", "NEGOTIATION_ORDER",
+    "PROCESSED_NEGOTIATIONS", "PROCESSED_TABLES",
     "PUBLISHED_DURATIONS", "RATE_BOUNDS", "RowRule", "SOURCE_CONFLICTS", "SOURCE_FORM", "STATUSES", "TARIFF_ACTIONS",
     "TARIFF_MEASURES", "TRACKS", "TRADE_PROMOTION_AUTHORITY", "TableSpec", "WTO_DATES", "WTO_RTA", "date_column",
-    "date_columns", "deal_document_problems", "duplicate_row_problems", "future_problems", "load_processed", "load_raw",
+    "date_columns", "deal_document_problems", "duplicate_row_problems", "future_problems", "link_problems", "load_processed", "load_raw",
     "negotiation_row_problems", "number_column", "order_problems", "partner_problems", "period_problems",
     "published_average_problems", "required_id_problems", "schema_problems", "source_columns", "source_problems",
     "tariff_row_problems", "text_column", "validate_table",

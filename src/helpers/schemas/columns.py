@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,19 +47,28 @@ def date_column(required: bool = False) -> pa.Column:
     )
 
 
+def _is_finite_or_not_a_number(value) -> bool:
+    """False only for text that reads as an infinite or undefined number ('inf', '-Infinity', 'nan', '1e999')."""
+    return not _is_number(value) or math.isfinite(float(value))
+
+
 def number_column(min_value: float | None = None, max_value: float | None = None, required: bool = False,
                   integer: bool = False) -> pa.Column:
-    """A text column holding a number (optionally an integer, within bounds)."""
+    """A text column holding a finite number (optionally an integer, within bounds)."""
     def ok(v):
         if not _is_number(v):
             return False
         x = float(v)
+        if not math.isfinite(x):
+            return True  # reported once, by the check for finite numbers
         if integer and not x.is_integer():
             return False
         return (min_value is None or x >= min_value) and (max_value is None or x <= max_value)
     what = "an integer" if integer else "a number"
     bounds = "" if min_value is None and max_value is None else f" in [{min_value}, {max_value}]"
-    return pa.Column(checks=pa.Check(ok, element_wise=True, error=f"not {what}{bounds}"), nullable=not required,
+    finite = pa.Check(_is_finite_or_not_a_number, element_wise=True,
+                      error="not a finite number (inf and nan are not values: leave the cell empty if none is known)")
+    return pa.Column(checks=[finite, pa.Check(ok, element_wise=True, error=f"not {what}{bounds}")], nullable=not required,
                      metadata={"kind": "integer" if integer else "number", "minimum": min_value, "maximum": max_value})
 
 

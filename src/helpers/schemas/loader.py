@@ -14,6 +14,7 @@ from .columns import TableSpec
 from .rules import (
     duplicate_row_problems,
     future_problems,
+    link_problems,
     order_problems,
     partner_problems,
     period_problems,
@@ -61,6 +62,7 @@ def validate_table(df: pd.DataFrame, spec: TableSpec, path: Path | str | None = 
     problems = schema_problems(df, spec.schema)
     if not any(p.line == 1 for p in problems):  # row rules need the full header
         problems += source_problems(df, spec)
+        problems += link_problems(df)
         problems += future_problems(df, spec)
         problems += blocked_sources(df, blocklist())
         problems += period_problems(df, spec)

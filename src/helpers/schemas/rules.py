@@ -21,12 +21,43 @@ SOURCE_FORM = re.compile(r"^https?://\S+|^(?=.*\b(1[89]\d\d|20\d\d)\b).{12,}|.*(
                          r"U\.S\.C\.|Proclamation|Executive Order|EO \d+|CSMS|H\. ?Doc)")
 
 
-MARKUP = re.compile(r"[<>]|javascript:", re.IGNORECASE)  # no source needs these; a script payload does
+MARKUP = re.compile(r"[<>]", re.IGNORECASE)  # no source needs these; a script payload does
+# A link that runs a script or carries its own content cites no document. Searched with the whitespace removed
+# (browsers drop tabs and line breaks inside a URL), so 'java script:' is caught too; 'data:' only when something
+# follows directly, as in a data URL ('primary data: FRED' is prose).
+SCRIPT_LINK = re.compile(r"javascript:|vbscript:|(?<![a-z0-9+.-])data:(?=\S)", re.IGNORECASE)
+URL = re.compile(r"(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*)://(\S*)|(?<![a-z0-9+.-])(https?):(?!//)", re.IGNORECASE)
+# A trailing dot (ustr.gov.) is the same host written as an absolute domain name.
+PLAIN_HOST = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+\.?(:\d{1,5})?$")
+
+
+def script_link(value: str) -> bool:
+    """True where a citation holds ``javascript:``, ``vbscript:`` or a ``data:`` URL anywhere in it."""
+    return bool(SCRIPT_LINK.search(re.sub(r"\s", "", value)) or SCRIPT_LINK.search(value))
+
+
+def url_problem(value: str) -> str | None:
+    """What is wrong with the first deceptive or foreign URL in a citation, or None: a scheme other than http(s), a
+    user name before '@' (``https://ustr.gov@ev.il/`` opens ev.il), or a host that is not plain ASCII letters, digits,
+    dots and hyphens (a backslash, a look-alike letter, an encoded character)."""
+    for match in URL.finditer(value):
+        scheme, rest = (match.group(1) or match.group(3)).lower(), match.group(2)
+        if rest is None:
+            return f"'{match.group(0)}' without '//' is not a web address"
+        url = match.group(0)
+        if scheme not in ("http", "https"):
+            return f"{scheme}:// is not a web address (a cited URL starts http:// or https://)"
+        netloc = re.split(r"[/?#]", rest, maxsplit=1)[0]
+        if "@" in netloc:
+            return f"the URL {url[:80]} has a user name before '@': it opens {netloc.rsplit('@', 1)[1]}, not the site it seems to name"
+        if not PLAIN_HOST.match(netloc.lower()):
+            return f"the host '{netloc[:60]}' of {url[:80]} is not a plain host name (ASCII letters, digits, dots, hyphens)"
+    return None
 
 
 def source_problems(df: pd.DataFrame, spec: TableSpec) -> list[Problem]:
     """A non-empty fact without a source in its source column, or a source (any ``source*`` column) that is neither a
-    URL nor a citation, or holds markup or a spreadsheet formula."""
+    URL nor a citation, or holds markup, a spreadsheet formula, a script or data link, or a deceptive or non-web URL."""
     problems = []
     for fact, source in spec.sourced.items():
         if fact not in df.columns or source not in df.columns:
@@ -40,9 +71,27 @@ def source_problems(df: pd.DataFrame, spec: TableSpec) -> list[Problem]:
             if MARKUP.search(value) or value.startswith(("=", "+", "-", "@")):
                 problems.append(Problem(line_of(idx), column, f"'{value[:60]}' is not a source: markup or a spreadsheet "
                                                               "formula (a source is a URL or a citation, plain text)"))
+            elif script_link(value):
+                problems.append(Problem(line_of(idx), column, f"'{value[:60]}' is not a source: a javascript:, vbscript: "
+                                                              "or data: link runs or carries content instead of citing a document"))
+            elif (wrong := url_problem(value)) is not None:
+                problems.append(Problem(line_of(idx), column, f"'{value[:60]}' is not a source: {wrong}"))
             elif not SOURCE_FORM.match(value):
                 problems.append(Problem(line_of(idx), column, f"'{value[:60]}' is not a source: give the URL or a formal "
                                                               "citation (document, date or FR/statute reference)"))
+    return problems
+
+
+def link_problems(df: pd.DataFrame) -> list[Problem]:
+    """Every cell of a ``*_url`` column (e.g. a claim's ``article_url``) must be one plain web address: http(s), no
+    user name, a plain host, no markup, script or data link."""
+    problems = []
+    for column in [c for c in df.columns if str(c).endswith("_url")]:
+        for idx, value in df[column].dropna().items():
+            wrong = ("markup or a script or data link" if MARKUP.search(value) or script_link(value)
+                     else url_problem(value) or (None if re.match(r"https?://\S+$", value) else "not one http(s) URL"))
+            if wrong:
+                problems.append(Problem(line_of(idx), column, f"'{value[:60]}' is not a web address: {wrong}"))
     return problems
 
 
