@@ -17,11 +17,11 @@ HELPERS = Path(helpers.__file__).parent
 # partner is known. ``source_blocklist`` sits with schemas: validation rejects a blocked source, and provenance (a
 # domain module) reads the same list.
 LAYERS = {
-    "foundation": ["paths", "params", "text", "io", "dates", "countries"],
+    "foundation": ["paths", "params", "text", "io", "dates", "countries", "web"],
     "schemas": ["schemas", "source_blocklist"],
-    "domain": ["negotiations", "deals", "tariffs", "trade", "duties", "world", "provenance"],
+    "domain": ["negotiations", "deals", "tariffs", "trade", "duties", "world", "provenance", "pace", "deadlines", "watch", "links"],
     "analysis": ["replication", "survival", "stats", "claims", "results"],
-    "presentation": ["plotting", "report", "explorer", "datapackage"],
+    "presentation": ["plotting", "report", "explorer", "datapackage", "headline"],
 }
 LEVEL = {module: level for level, modules in enumerate(LAYERS.values()) for module in modules}
 
