@@ -42,11 +42,11 @@ def test_every_since_year_of_the_negotiations_is_the_first_launch_in_the_data():
 
 # Coverage statements: a date followed by the params key it comes from, and the phrasings the notes use.
 STATEMENTS = [
-    (r"%s\W{0,3}\(`?(as_of_\w+)`?\)" % DATE, None),
-    (r"2025[–-]26 (?:tables|deal tables|deals|deal documents|data)[^.\n]{0,40}?\b(?:reach|to|through|as of)\W+%s" % DATE, "as_of_deals"),
-    (r"As-of date of the sources: \**%s" % DATE, "as_of_deals"),
-    (r"Latest date the sources reach: \**%s" % DATE, "as_of_tariffs"),
-    (r"The deal tables now reach %s" % DATE, "as_of_deals"),
+    (DATE + r"\W{0,3}\(`?(as_of_\w+)`?\)", None),
+    (r"2025[–-]26 (?:tables|deal tables|deals|deal documents|data)[^.\n]{0,40}?\b(?:reach|to|through|as of)\W+" + DATE, "as_of_deals"),
+    (r"As-of date of the sources: \**" + DATE, "as_of_deals"),
+    (r"Latest date the sources reach: \**" + DATE, "as_of_tariffs"),
+    (r"The deal tables now reach " + DATE, "as_of_deals"),
 ]
 
 
