@@ -185,11 +185,13 @@ def test_incidence_panels_with_many_curves(tmp_path):
 
 
 def test_two_panel_trade_figure_legend_clear_of_the_export_line(tmp_path):
-    """us_china_monthly_trade.png: the legend ('lower left') lay over the export line."""
-    days = pd.date_range("2017-01-01", "2026-06-01", freq="MS")
+    """us_china_monthly_trade.png: the legend ('lower left') lay over the export line (the Census monthly series)."""
+    china = schemas.load_processed("trade_china_monthly.csv")
+    china = china[china["month"].notna()]
+    days = pd.to_datetime(dict(year=china["year"], month=china["month"], day=1))
     fig, (ax, low) = plt.subplots(2, 1, figsize=(10, 6.4), sharex=True, height_ratios=[3, 1.4])
-    ax.plot(days, 40 + 8 * np.sin(np.arange(len(days)) / 5), label="US imports from China")
-    ax.plot(days, 10 + 2 * np.sin(np.arange(len(days)) / 3), label="US exports to China")
+    ax.plot(days, china["imports_musd"] / 1000, label="US imports from China")
+    ax.plot(days, china["exports_musd"] / 1000, label="US exports to China")
     ax.set(ylim=(0, None), title="US imports from China were 45% lower year on year by June 2025, but never stopped")
     ax.legend(loc="lower left")
     path = tariffs.rate_path(schemas.load_raw(schemas.TARIFF_ACTIONS), "China")
