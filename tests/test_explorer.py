@@ -172,3 +172,61 @@ def test_filter_options_list_only_what_is_present():
     assert [v for v, _ in options["track"]] == ["congressional_fta", "executive_agreement", "accession"]
     assert [v for v, _ in options["era"]] == ["2000s", "2010s", "2020s"]
     assert [v for v, _ in options["outcome"]] == ["signed", "ended", "open"]
+
+
+@pytest.mark.parametrize("source", [
+    "https://ustr.gov@ev.il/x",  # opens ev.il
+    "https://ustr.gov:443@ev.il/x",
+    "https://ustr.gov/\u202egpj.exe",  # right-to-left override: reads as another address
+    "https://ustr.gov\u200b.ev.il/",  # zero-width space in the host
+    "https://ustr.gоv/",  # a Cyrillic o in the host
+    "https://ustr.gov/a\u0000b",
+    "javascript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+])
+def test_source_url_refuses_urls_that_mislead_about_where_they_go(source):
+    assert explorer.source_url(source) is None
+    assert explorer.source_url(f"see {source} (USTR)") is None
+
+
+def test_source_url_keeps_plain_urls_with_queries_and_ports():
+    assert explorer.source_url("https://www.govinfo.gov/app/details/FR-2025-04-07?x=1&y=2#p3.") == \
+        "https://www.govinfo.gov/app/details/FR-2025-04-07?x=1&y=2#p3"
+    assert explorer.source_url("http://example.gov:8080/a_b-c~d") == "http://example.gov:8080/a_b-c~d"
+
+
+def test_plotly_text_leaves_no_markup_and_shows_invisible_characters():
+    text = explorer.plotly_text('<a href="//ev.il">A</a> & <span style="font-size:300px">S</span> "q"')
+    assert "<" not in text and ">" not in text and "&lt;a href=\"//ev.il\"&gt;" in text and "&amp;" in text
+    assert '"q"' in text  # Plotly would show &quot; literally
+    assert explorer.plotly_text("Chile\u202e\u200b") == "Chile[U+202E][U+200B]"
+    assert explorer.plotly_text(None) == "" and explorer.plotly_text(float("nan")) == ""
+
+
+def test_every_name_reaching_the_timeline_is_escaped():
+    evil = '<a href="//ev.il" target="_self">A</a>'
+    rows = explorer.negotiation_rows(negotiations(partner=evil), "2026-11-27")
+    docs = explorer.deal_rows(documents().assign(partner=[evil, evil, "<b>Y</b>", "<b>Y</b>"]))
+    fig = explorer.timeline_figure(rows, docs, "2026-11-27", "2025-04-10", deals_as_of="2026-08-21")
+    texts = [*fig.layout.yaxis.categoryarray, *fig.layout.yaxis2.categoryarray, *fig.layout.meta["short_y"],
+             *fig.layout.meta["short_y2"], *(a.text for a in fig.layout.annotations)]
+    for trace in fig.data:
+        texts += [trace.name, *(trace.y or []), *(trace.hovertext or [])]
+    assert texts and not [t for t in texts if re.search(r"<(?!/?(b|i|br)>)", t)], "only our own <b>, <i>, <br> markup"
+    assert any("&lt;a href" in t for t in fig.layout.yaxis2.categoryarray)
+
+
+def test_short_labels_name_the_row_in_a_few_characters():
+    assert explorer.short_label("Chile", "US-Chile FTA") == "Chile FTA"
+    assert explorer.short_label("Canada", "NAFTA") == "Canada · NAFTA"
+    assert len(explorer.short_label("FTAA participants (33 Western Hemisphere countries)", "FTAA")) == explorer.SHORT_LABEL
+    rows = explorer.negotiation_rows(negotiations(), "2026-11-27")
+    assert rows["short"].str.len().max() <= explorer.SHORT_LABEL + len("&lt;&gt;") * 4
+
+
+def test_each_panel_draws_its_own_as_of_line():
+    rows = explorer.negotiation_rows(negotiations(), "2026-11-27")
+    fig = explorer.timeline_figure(rows, explorer.deal_rows(documents()), "2026-11-27", "2025-04-10", deals_as_of="2026-08-21")
+    lines = {(s.yref, s.x0) for s in fig.layout.shapes}
+    assert lines == {("y domain", "2025-04-10"), ("y domain", "2026-11-27"), ("y2 domain", "2025-04-10"), ("y2 domain", "2026-08-21")}
+    assert "as of 2026-08-21" in fig.layout.annotations[1].text and "since 2003" in fig.layout.annotations[0].text

@@ -201,7 +201,7 @@ def descriptor(version: str, as_of: str, processed: list[Path] | None = None) ->
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
         "name": "deal-clock",
         "title": "Deal Clock: how long do US trade deals really take?",
-        "description": "Every US trade-agreement negotiation since 1984 with a cited source for each date, the 2025-26 "
+        "description": "Every US trade-agreement negotiation since 1983 with a cited source for each date, the 2025-26 "
                        "deals and tariff actions, trade statistics, and the tables derived from them. See README.md "
                        "and data/raw/README.md.",
         "version": version,

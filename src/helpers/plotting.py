@@ -53,14 +53,187 @@ def add_source(fig: plt.Figure, source: str) -> None:
     fig.get_layout_engine().set(rect=(0, margin, 1, 1 - margin))
 
 
-def freeze_layout(fig: plt.Figure, digits: int = 4) -> None:
+class FigureLayoutError(ValueError):
+    """A saved figure would show a clipped title or label, or a legend over its data."""
+
+
+def _titles(fig: plt.Figure) -> list:
+    """The title texts of ``fig``: the suptitle and every axes title (left, centre, right) that holds text."""
+    found = [fig._suptitle] if getattr(fig, "_suptitle", None) is not None else []
+    for ax in fig.axes:
+        found += [t for t in (ax.title, ax._left_title, ax._right_title) if t.get_text()]
+    return [t for t in found if t.get_visible() and t.get_text()]
+
+
+def fit_titles(fig: plt.Figure, margin_px: float = 4) -> None:
+    """Wrap any title (suptitle or axes title) that would run past the figure's edge onto more lines.
+
+    Each line of the title is re-wrapped on its own, so line breaks the author chose stay. Call with the layout
+    engine on (``save_figure`` does): the layout then makes room for the extra lines. Leaves the figure drawn.
+    """
+    import textwrap
+
+    for _ in range(4):  # wrapping changes the layout, which can move a title: measure again
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        width = fig.bbox.width
+        changed = False
+        for text in _titles(fig):
+            box = text.get_window_extent(renderer)
+            if box.x1 <= width - margin_px and box.x0 >= margin_px:
+                continue
+            room = (width - margin_px - max(box.x0, margin_px)) if text.get_ha() == "left" else width - 2 * margin_px
+            lines = text.get_text().split("\n")
+            longest = max(lines, key=len)
+            chars = max(10, int(len(longest) * room / max(box.width, 1) * 0.97))
+            text.set_text("\n".join(w for line in lines for w in (textwrap.wrap(line, chars) or [""])))
+            changed = True
+        if not changed:
+            return
+    fig.canvas.draw()  # leave the figure drawn as it now stands
+
+
+# A legend found over the data is moved to the first of these places that is clear, else beside the axes.
+LEGEND_PLACES = ("upper left", "upper right", "lower right", "lower left", "center right", "center left", "upper center",
+                 "lower center", "center")
+
+
+def _data_paths(ax: plt.Axes) -> list[tuple[str, object, bool]]:
+    """(what, display-space path, filled) for everything an axes plots from data: lines (as drawn, steps included),
+    markers, bars, filled areas and line collections. Reference lines drawn across the axes (axvline, axhline)
+    and grid lines are not data."""
+    from matplotlib.cbook import STEP_LOOKUP_MAP
+    from matplotlib.collections import LineCollection, PathCollection, PolyCollection
+    from matplotlib.patches import Rectangle
+    from matplotlib.path import Path as MplPath
+
+    paths = []
+    for line in ax.get_lines():
+        if not line.get_visible() or line.get_transform() != ax.transData:
+            continue
+        xy = np.asarray(line.get_xydata(), dtype=float)
+        xy = xy[np.isfinite(xy).all(axis=1)]
+        if not len(xy):
+            continue
+        if line.get_linestyle() not in ("None", "", " ") and len(xy) > 1:
+            steps = STEP_LOOKUP_MAP[line.get_drawstyle()](xy[:, 0], xy[:, 1])
+            paths.append((f"line '{line.get_label()}'", MplPath(ax.transData.transform(np.column_stack(steps))), False))
+        if line.get_marker() not in ("None", None, "", " "):
+            for p in ax.transData.transform(xy):
+                paths.append((f"marker of '{line.get_label()}'", MplPath.circle(p, line.get_markersize() / 2 * fig_dpi_scale(ax)), True))
+    for coll in ax.collections:
+        if not coll.get_visible():
+            continue
+        if isinstance(coll, PathCollection) and len(coll.get_offsets()):
+            sizes = coll.get_sizes() if len(coll.get_sizes()) else [36.0]
+            radius = np.sqrt(max(sizes)) / 2 * fig_dpi_scale(ax)
+            for p in coll.get_offset_transform().transform(np.asarray(coll.get_offsets(), dtype=float)):
+                if np.isfinite(p).all():
+                    paths.append((f"points of '{coll.get_label()}'", MplPath.circle(p, radius), True))
+        elif isinstance(coll, (PolyCollection, LineCollection)) and coll.get_transform() == ax.transData:
+            filled = not isinstance(coll, LineCollection)
+            for path in coll.get_paths():
+                verts = path.vertices[np.isfinite(path.vertices).all(axis=1)]
+                if len(verts) > 1:
+                    paths.append((f"area '{coll.get_label()}'" if filled else "lines", MplPath(ax.transData.transform(verts)), filled))
+    for patch in ax.patches:
+        if isinstance(patch, Rectangle) and patch.get_visible() and patch.get_transform().contains_branch(ax.transData):
+            box = patch.get_window_extent()
+            if box.width > 0.5 and box.height > 0.5:
+                paths.append(("bar", MplPath.unit_rectangle().transformed(
+                    matplotlib.transforms.BboxTransformTo(box)), True))
+    return paths
+
+
+def fig_dpi_scale(ax: plt.Axes) -> float:
+    """Display pixels per point for ``ax``'s figure (marker sizes are in points)."""
+    return ax.figure.dpi / 72
+
+
+def _hits(box, paths) -> list[str]:
+    """Which of ``paths`` (from ``_data_paths``) cross the display-space box ``box``."""
+    inner = box.padded(-1)
+    return sorted({what for what, path, filled in paths if path.intersects_bbox(inner, filled=filled)})
+
+
+def _legend_problems(ax: plt.Axes, renderer) -> list[str]:
+    legend = ax.get_legend()
+    if legend is None or not legend.get_visible():
+        return []
+    box = legend.get_window_extent(renderer)
+    if not box.overlaps(ax.bbox):
+        return []
+    hits = _hits(box, _data_paths(ax))
+    texts = [t.get_text() for t in ax.texts if t.get_visible() and t.get_text() and t.get_window_extent(renderer).overlaps(box.padded(-1))]
+    return hits + [f"text '{t}'" for t in texts]
+
+
+def clear_legends(fig: plt.Figure, draw: bool = True) -> None:
+    """Move every axes legend that lies over plotted data (lines, markers, bars, areas, annotations) to the first
+    clear place of ``LEGEND_PLACES``, else beside the axes (right, outside); the layout makes room for it.
+    ``draw=False``: the figure was just drawn as it stands."""
+    if draw:
+        fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    moved = False
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is None or not _legend_problems(ax, renderer):
+            continue
+        legend.set_bbox_to_anchor(None)
+        for place in LEGEND_PLACES:
+            legend.set_loc(place)
+            if not _legend_problems(ax, renderer):
+                break
+        else:
+            legend.set_loc("upper left")
+            legend.set_bbox_to_anchor((1.01, 1.0), transform=ax.transAxes)
+            moved = True
+    if moved:
+        fig.canvas.draw()
+
+
+def layout_problems(fig: plt.Figure, draw: bool = True) -> list[str]:
+    """What a reader would see wrong in ``fig`` as drawn: a title, label, tick label, legend or note cut off by the
+    figure's edge (the figure's tight bounding box against its size), and any legend over plotted data or text.
+    ``draw=False``: the figure was just drawn as it stands."""
+    if draw:
+        fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    problems = []
+    edge = fig.bbox.padded(1)
+    texts = [*_titles(fig), *fig.texts]
+    for ax in fig.axes:
+        texts += [ax.xaxis.label, ax.yaxis.label, *ax.texts]
+        for axis in (ax.xaxis, ax.yaxis):  # only the ticks drawn (those inside the view limits)
+            texts += [label for tick in axis._update_ticks() for label in (tick.label1, tick.label2) if label.get_visible()]
+        if ax.get_legend() is not None:
+            texts += [*ax.get_legend().get_texts(), ax.get_legend().get_title()]
+    for text in texts:
+        if not text.get_visible() or not text.get_text():
+            continue
+        box = text.get_window_extent(renderer)
+        if box.width and (box.x0 < edge.x0 or box.x1 > edge.x1 or box.y0 < edge.y0 or box.y1 > edge.y1):
+            problems.append(f"'{short_label(text.get_text().replace(chr(10), ' '), 60)}' is cut off by the figure's edge")
+    tight = fig.get_tightbbox(renderer).transformed(fig.dpi_scale_trans)
+    if not problems and (tight.x0 < edge.x0 or tight.x1 > edge.x1 or tight.y0 < edge.y0 or tight.y1 > edge.y1):
+        problems.append("something drawn runs past the figure's edge")
+    for i, ax in enumerate(fig.axes):
+        for hit in _legend_problems(ax, renderer):
+            problems.append(f"the legend of axes {i} ('{ax.get_title() or ax.get_ylabel()}') lies over {hit}")
+    return problems
+
+
+def freeze_layout(fig: plt.Figure, digits: int = 4, draw: bool = True) -> None:
     """Run the layout once, round every axes position to ``digits`` and switch the layout engine off.
 
     Constrained layout solves for positions numerically; their last bits can differ between processes,
     which would change the saved files. Rounded, fixed positions make PNG and SVG byte-for-byte reproducible.
+    ``draw=False``: the figure was just drawn, at the saving resolution, as it stands.
     """
-    fig.set_dpi(matplotlib.rcParams["savefig.dpi"])  # lay out text at the resolution it is saved at
-    fig.canvas.draw()
+    if draw:
+        fig.set_dpi(matplotlib.rcParams["savefig.dpi"])  # lay out text at the resolution it is saved at
+        fig.canvas.draw()
     for ax in fig.axes:
         ax.set_position([round(v, digits) for v in ax.get_position().bounds])
     fig.set_layout_engine("none")
@@ -87,10 +260,19 @@ def stable_svg_ids(svg: bytes) -> bytes:
 def save_figure(fig: plt.Figure, name: str, folder: Path | None = None) -> list[Path]:
     """Save ``fig`` as ``name``.png and ``name``.svg, atomically and byte-for-byte reproducibly.
 
-    Returns the two paths. Files whose bytes are unchanged keep their timestamps.
+    Before saving, long titles are wrapped to fit (``fit_titles``) and a legend over the data is moved clear of it
+    (``clear_legends``); a figure that would still show a clipped text or a legend over data raises
+    ``FigureLayoutError`` naming what is wrong (``layout_problems``). Returns the two paths. Files whose bytes are
+    unchanged keep their timestamps.
     """
     folder = folder or paths.FIGURES
-    freeze_layout(fig)
+    fig.set_dpi(matplotlib.rcParams["savefig.dpi"])
+    fit_titles(fig)  # leaves the figure drawn
+    clear_legends(fig, draw=False)  # draws it again only if it moved a legend beside an axes
+    freeze_layout(fig, draw=False)
+    problems = layout_problems(fig, draw=False)
+    if problems:
+        raise FigureLayoutError(f"figure '{name}': " + "; ".join(problems))
     saved = []
     for fmt, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
         buf = io.BytesIO()
@@ -138,29 +320,44 @@ def replication_dumbbell(rebuilt, claim_signing: float, claim_implementation: fl
     return fig
 
 
-def months_to_signing_bars(signed, claim_signing: float, pledge_days: float, days_per_month: float) -> plt.Figure:
-    """Every signed US negotiation: calendar months from launch to signing, against the claim and 90 days."""
-    order = signed.sort_values("months_launch_to_signing")
-    labels = [short_label(p if a in (p, f"US-{p} FTA") else f"{p} ({a})", 32) for p, a in zip(order["partner"], order["agreement"])]
-    colors = [COLORS["accent"] if k != "fta" else COLORS["history"] for k in order["kind"]]
-    fig, ax = plt.subplots(figsize=(11, max(5, 0.24 * len(order))))
-    ax.barh(range(len(order)), order["months_launch_to_signing"], color=colors)
-    ax.axvline(claim_signing, **CLAIM_STYLE)
-    ax.axvline(pledge_days / days_per_month, color=COLORS["pledge"], lw=1.2, ls=":")
-    ax.annotate(f"{claim_signing:.0f}-month average", (claim_signing, len(order) - 0.6), xytext=(4, 0),
-                textcoords="offset points", color=COLORS["claim"], fontsize=8.5)
-    ax.annotate(f"{pledge_days:g} days", (pledge_days / days_per_month, len(order) - 0.6), xytext=(-4, 0), textcoords="offset points", ha="right",
-                color=COLORS["pledge"], fontsize=8.5)
-    ax.set_yticks(range(len(order)), labels, fontsize=7.5)
-    ax.set(xlabel="months from launch (first negotiating round; the announcement where none is cited) to signing",
-           ylim=(-0.7, len(order) - 0.3))
-    within = int((order["months_launch_to_signing"] <= pledge_days / days_per_month).sum())
-    ax.set_title(f"{within} of {len(order)} signed partner rows took {pledge_days:g} days or less; "
-                 f"the median took {order['months_launch_to_signing'].median():.0f} months")
+def months_to_signing_bars(agreements, claim_signing: float, pledge_days: float, days_per_month: float) -> plt.Figure:
+    """Every signed US trade agreement once (``replication.signed_agreements``): calendar months from launch to
+    signing, against the claim and the pledge. Accessions (a partner joining talks under way) are their own class:
+    drawn hatched and grey, and left out of the count in the title."""
     from matplotlib.patches import Patch
-    ax.legend(handles=[Patch(color=COLORS["history"], label="free trade agreement"),
-                       Patch(color=COLORS["accent"], label="limited / executive agreement or renegotiation")],
-              loc="lower right", fontsize=8)
+
+    order = agreements.sort_values(["months", "unit_id"], ascending=[False, True], kind="mergesort")
+    accession = (order["track"] == "accession").to_numpy()
+    labels = [short_label(f"{a}: {p} joins" if t == "accession" else f"{a} ({n} partners)" if n > 1 else a, 40)
+              for a, p, t, n in zip(order["agreement"], order["partners"], order["track"], order["n_rows"])]
+    colors = [COLORS["open"] if t == "accession" else COLORS["history"] if t == "congressional_fta" else COLORS["accent"]
+              for t in order["track"]]
+    fig, ax = plt.subplots(figsize=(11, max(5, 0.26 * len(order) + 1.2)))
+    bars = ax.barh(range(len(order)), order["months"], color=colors)
+    for bar, joined in zip(bars, accession):
+        if joined:
+            bar.set_hatch("///")
+            bar.set_edgecolor("white")
+    pledge_months = pledge_days / days_per_month
+    ax.axvline(claim_signing, **CLAIM_STYLE)
+    ax.axvline(pledge_months, color=COLORS["pledge"], lw=1.2, ls=":")
+    ax.annotate(f"{claim_signing:.0f}-month average", (claim_signing, -0.6), xytext=(4, 0),
+                textcoords="offset points", color=COLORS["claim"], fontsize=8.5, va="bottom")
+    ax.annotate(f"{pledge_days:g} days", (pledge_months, -0.6), xytext=(-4, 0), textcoords="offset points", ha="right",
+                color=COLORS["pledge"], fontsize=8.5, va="bottom")
+    ax.set_yticks(range(len(order)), labels, fontsize=8)
+    ax.set(xlabel="calendar months from launch (first round; the announcement where none is cited) to signing",
+           ylim=(len(order) - 0.4, -1.6))
+    counted = order[~accession]
+    within = int((counted["months"] <= pledge_months).sum())
+    ax.set_title(f"{within} of {len(counted)} signed US trade agreements, each counted once, took {pledge_days:g} days or less; "
+                 f"the median took {counted['months'].median():.0f} months")
+    handles = [Patch(color=COLORS["history"], label="congressional free trade agreement"),
+               Patch(color=COLORS["accent"], label="executive / limited agreement, renegotiation or plurilateral")]
+    if accession.any():
+        handles.append(Patch(facecolor=COLORS["open"], edgecolor="white", hatch="///",
+                             label="accession: a partner joining talks under way (its own class, not counted)"))
+    ax.legend(handles=handles, loc="lower right", fontsize=8)
     return fig
 
 

@@ -231,3 +231,26 @@ def paired_comparison(rebuilt: pd.DataFrame, n_resamples: int, seed: int, confid
                     "wilcoxon_pvalue": float(sps.wilcoxon(nonzero).pvalue) if len(nonzero) else 1.0,
                     "paired_t_pvalue": float(sps.ttest_rel(d[ours], d[theirs]).pvalue)})
     return pd.DataFrame(out)
+
+
+def signed_agreements(table: pd.DataFrame, launch_definition: str = "first_round") -> pd.DataFrame:
+    """Every signed unit of analysis once (``negotiations.agreement_units``: an agreement's partner rows collapsed to
+    the US side's earliest dates, each accession its own unit), with calendar ``months`` from its launch
+    (``launch_definition``, falling back as ``negotiations.launch_of`` does; ``launch_from`` says which) to its
+    first signature. Units without a dated signature or launch are left out. Sorted by months, then unit id.
+    """
+    from .negotiations import agreement_units, launch_of
+
+    rows = []
+    for _, unit in agreement_units(table).iterrows():
+        if not isinstance(unit["signed"], str) or not unit["signed"]:
+            continue
+        start, start_from = launch_of(unit, launch_definition)
+        if start is None:
+            continue
+        rows.append({"unit_id": unit["unit_id"], "agreement": unit["agreement"], "track": unit["track"],
+                     "partners": unit["partners"], "n_rows": int(unit["n_rows"]), "launch": str(start),
+                     "launch_from": start_from, "signed": unit["signed"],
+                     "months": float(months_between(start, parse_partial_date(unit["signed"])))})
+    columns = ["unit_id", "agreement", "track", "partners", "n_rows", "launch", "launch_from", "signed", "months"]
+    return pd.DataFrame(rows, columns=columns).sort_values(["months", "unit_id"], kind="mergesort").reset_index(drop=True)
