@@ -70,12 +70,15 @@ def test_a_malformed_year_file_is_one_error_naming_the_file(tmp_path, content, m
         duties.read_duties_json(path)
 
 
+HEADER = ["CTY_CODE", "CTY_NAME", "CAL_DUT_MO", "CON_VAL_MO"]
+
+
 @pytest.mark.parametrize("answer,message", [
     ("<html>rate limited</html>", r" is not JSON"),
     ("[]", r" is not a JSON array of rows with a header"),
     (json.dumps([["CTY_CODE", "CTY_NAME"], ["5700", "CHINA"]]), r" lacks column\(s\) \['CAL_DUT_MO', 'CON_VAL_MO'\]"),
-    (json.dumps([["CTY_CODE", "CTY_NAME", "CAL_DUT_MO", "CON_VAL_MO"], ["5700", "CHINA", "(D)", "1"]]), r": CAL_DUT_MO '\(D\)' \(country 5700\) is not"),
-    (json.dumps([["CTY_CODE", "CTY_NAME", "CAL_DUT_MO", "CON_VAL_MO"], ["5700", "CHINA", "1", "inf"]]), r": CON_VAL_MO 'inf' \(country 5700\) is not"),
+    (json.dumps([HEADER, ["5700", "CHINA", "(D)", "1"]]), r": CAL_DUT_MO '\(D\)' \(country 5700\) is not"),
+    (json.dumps([HEADER, ["5700", "CHINA", "1", "inf"]]), r": CON_VAL_MO 'inf' \(country 5700\) is not"),
 ])
 def test_a_malformed_api_answer_is_one_line_naming_the_month(answer, message):
     with pytest.raises(ValueError, match=rf"^the Census API answer for 2025-05{message}"):
