@@ -38,3 +38,19 @@ def test_a_blocked_citation_names_file_line_and_column(tmp_path, good_rows):
 def test_a_trailing_dot_does_not_escape_the_blocklist():
     """'en.wikipedia.org.' is the same host written as an absolute name (before, it was not matched)."""
     assert source_blocklist.blocked_host("https://en.wikipedia.org./wiki/X", ("wikipedia.org",)) == "wikipedia.org"
+
+
+@pytest.mark.parametrize("source,kind", [
+    ("https://ustr.gov./about-us/x", "primary"),  # an absolute host name is the same host
+    ("https://webarchive.library.unt.edu/eot2008/20090116/ustr.gov/x.html", "primary"),
+    ("https://content.govdelivery.com/accounts/USDHSCBP/bulletins/3d5b1c2", "primary"),
+    ("https://content.govdelivery.com/accounts/SOMEVENDOR/bulletins/1", "secondary"),
+    ("Presidential Memorandum for the United States Trade Representative, 2017-01-23", "primary"),
+    ("WTO document WT/MIN(96)/16, Ministerial Declaration on Trade in Information Technology Products", "primary"),
+    ("President Reagan, statement, 1985-06-11 (text read in a reproduction)", "secondary"),
+    ("https://www.reuters.com/x", "secondary"),
+])
+def test_official_sources_are_recognised_and_copies_are_not(source, kind):
+    from helpers.provenance import source_kind
+
+    assert source_kind(source) == kind

@@ -18,7 +18,16 @@ PRIMARY_HOSTS = (
     "state.gov", "commerce.gov", "trade.gov", "cbp.gov", "usitc.gov", "treasury.gov", "energy.gov",
     "eia.gov", "apollo.com", "gov.uk", "gc.ca", "canada.ca", "mofa.go.jp", "meti.go.jp", "mofa.go.kr",
     "motie.go.kr", "dfat.gov.au", "mfat.govt.nz", "mti.gov.sg", "seco.admin.ch", "admin.ch",
+    # the official archive of defunct US government websites (University of North Texas with the GPO), the Korean
+    # government's official portal, and the Reagan Library's former site of the Public Papers
+    "webarchive.library.unt.edu", "korea.net", "reagan.utexas.edu",
 )
+# CBP publishes its CSMS messages through GovDelivery: official when the bulletin is CBP's (or another agency's) own
+AGENCY_BULLETINS = re.compile(r"^/accounts/USDHS[A-Z]*/bulletins/")
+# A formal citation of an official document, without a URL: the Federal Register, a statute, a CRS report, a
+# presidential document, a WTO document symbol.
+OFFICIAL_CITATION = re.compile(r"\b\d+ FR \d+|Federal Register|CRS\b|Public Law|Stat\.|Presidential Memorandum|"
+                               r"Public Papers of the Presidents|WTO document WT/|\bWT/[A-Z]+/")
 _GOV = re.compile(r"(^|\.)(gov|gob|gouv|govt|go|gv)(\.[a-z]{2})?$")
 
 
@@ -32,9 +41,12 @@ def source_kind(source: str | None) -> str | None:
     text = str(source).strip()
     first = text.split()[0].rstrip(";,")
     if not first.lower().startswith(("http://", "https://")):
-        return "primary" if re.search(r"\b\d+ FR \d+|Federal Register|CRS\b|Public Law|Stat\.", text) else "secondary"
-    host = (urlparse(first).hostname or "").lower().removeprefix("www.")
+        return "primary" if OFFICIAL_CITATION.search(text) else "secondary"
+    url = urlparse(first)
+    host = (url.hostname or "").lower().rstrip(".").removeprefix("www.")  # 'ustr.gov.' is ustr.gov
     if any(host == h or host.endswith("." + h) for h in PRIMARY_HOSTS) or _GOV.search(host):
+        return "primary"
+    if host == "content.govdelivery.com" and AGENCY_BULLETINS.match(url.path):
         return "primary"
     return "secondary"
 
