@@ -74,6 +74,11 @@ UPSTREAM = {
     "05": ["01", "02"],
     "06": [],
     "09": ["01"],
+    # The clock now (issue 23; provisional number): 11 reads notebook 01's tables; it publishes results, which the claims
+    # ledger (07) and the report (08) read, and the report carries its section.
+    "11": ["01"],
+    "07": ["01", "02", "03", "04", "05", "06", "11"],
+    "08": ["01", "02", "03", "04", "05", "06", "07", "11"],
 }
 
 
