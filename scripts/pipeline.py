@@ -73,12 +73,13 @@ UPSTREAM = {
     "04": ["01"],
     "05": ["01", "02"],
     "06": [],
+    # 07 and 08 read results that 10 and 11 publish; 08 also carries their sections.
+    "07": ["01", "02", "03", "04", "05", "06", "10", "11"],
+    "08": ["01", "02", "03", "04", "05", "06", "07", "10", "11"],
     "09": ["01"],
-    # The clock now (issue 23; provisional number): 11 reads notebook 01's tables; it publishes results, which the claims
-    # ledger (07) and the report (08) read, and the report carries its section.
+    "10": ["01"],
+    # The clock now (issue 23; provisional number): reads notebook 01's tables.
     "11": ["01"],
-    "07": ["01", "02", "03", "04", "05", "06", "11"],
-    "08": ["01", "02", "03", "04", "05", "06", "07", "11"],
 }
 
 

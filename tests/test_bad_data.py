@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io as _io
 import re
+from pathlib import Path
 
 import pytest
 
@@ -115,8 +116,8 @@ CASES = {
                                         r"entered_into_force \(2003-05-01\) is before signed \(2003-06-06\)"),
     "a fast-track window ending before it starts": (TPA, lambda rs: set_(row(rs, "tpa_id", "tpa-1988"), end="1987-01-01"), "end",
                                                     r"end \(1987-01-01\) is before start \(1988-08-23\)"),
-    "status verified before talks began": (DP, lambda rs: set_(row(rs, "partner", "China"), talks_began="2026-06-01"),
-                                           "status_verified", r"status_verified \(2026-05-17\) is before talks_began \(2026-06-01\)"),
+    "status verified before talks began": (DP, lambda rs: set_(row(rs, "partner", "China"), talks_began="2026-08-01"),
+                                           "status_verified", r"status_verified \(2026-07-23\) is before talks_began \(2026-08-01\)"),
     "effective a year before announced": (T, lambda rs: set_(act(rs), effective="2024-04-10"), "effective",
                                           r"effective \(2024-04-10\) is before announced \(2025-04-09\)"),
     # duplicates
@@ -149,7 +150,7 @@ CASES = {
     "an unknown status": (N, lambda rs: set_(neg(rs), status="signed"), "status", r"'signed' not one of"),
     "abandoned but in force": (N, lambda rs: set_(neg(rs), status="abandoned", ended="2005-01-01", source_ended="https://ustr.gov/x 2005"),
                                "status", r"status abandoned but an entered_into_force date is given"),
-    "ongoing with an end date": (N, lambda rs: set_(neg(rs, "us-kenya-stip"), ended="2025-01-20", source_ended="https://ustr.gov/x"),
+    "ongoing with an end date": (N, lambda rs: set_(neg(rs, "us-kenya-stip"), status="ongoing"),
                                  "status", r"status ongoing but an ended date is given"),
     "signed_not_in_force without a signing": (N, lambda rs: set_(neg(rs, "us-kenya-stip"), status="signed_not_in_force"),
                                               "status", r"status signed_not_in_force but no signed date"),
@@ -440,3 +441,68 @@ def test_every_id_the_notebooks_use_is_declared():
     for spec, ids in used:
         assert ids, f"no {spec.file} id found in the notebooks: has the lookup changed?"
         assert ids == set(spec.required_ids), (spec.file, ids ^ set(spec.required_ids))
+
+
+# --- every message above, word for word: a refactoring of the validation may not change what a person reads --------
+
+MESSAGES = Path(__file__).with_name("bad_data_messages.json")
+
+
+def message_of(key: str, tmp_path) -> str:
+    """The full error text of one case above (``value: …``, ``reference: …`` or ``file: …``)."""
+    kind, case = key.split(": ", 1)
+    if kind == "value":
+        spec, edit, _, _ = CASES[case]
+        return error_of(spec, broken(tmp_path, spec, edit)[0])
+    if kind == "reference":
+        with pytest.raises(RawDataError) as exc:
+            REFERENCES[case][0](tmp_path)
+        return str(exc.value)
+    path = tmp_path / "negotiations.csv"
+    path.write_bytes(FILE_CASES[case][0](_real())[0])
+    return error_of(N, path)
+
+
+MESSAGE_KEYS = ([f"value: {c}" for c in CASES] + [f"reference: {c}" for c in REFERENCES]
+                + [f"file: {c}" for c in FILE_CASES])
+
+
+def recorded_messages() -> dict[str, str]:
+    import json
+
+    return json.loads(MESSAGES.read_text(encoding="utf-8"))
+
+
+def test_every_case_has_a_recorded_message():
+    """Adding or removing a case means recording its message (``python tests/test_bad_data.py --record``)."""
+    assert sorted(recorded_messages()) == sorted(MESSAGE_KEYS)
+
+
+def without_line_numbers(message: str | None) -> str | None:
+    """A message with its line numbers masked: a row added to a raw table moves the lines named (which the cases above
+    check against the row's own position), and must not make the words of every message fail."""
+    return None if message is None else re.sub(r"\bline \d+", "line N", message)
+
+
+@pytest.mark.parametrize("key", MESSAGE_KEYS)
+def test_message_is_unchanged(tmp_path, key):
+    """The whole message of each case is the one recorded in tests/bad_data_messages.json, word for word but for the
+    line numbers (checked by the cases themselves). To change a message on purpose, re-record with
+    ``python tests/test_bad_data.py --record`` and read the diff."""
+    assert without_line_numbers(message_of(key, tmp_path)) == without_line_numbers(recorded_messages().get(key))
+
+
+if __name__ == "__main__":  # python tests/test_bad_data.py --record: rewrite tests/bad_data_messages.json
+    import json
+    import sys
+    import tempfile
+
+    if sys.argv[1:] != ["--record"]:
+        sys.exit("usage: python tests/test_bad_data.py --record   (rewrites tests/bad_data_messages.json)")
+    messages = {}
+    for key in MESSAGE_KEYS:
+        with tempfile.TemporaryDirectory() as tmp:
+            messages[key] = message_of(key, Path(tmp))
+            assert tmp not in messages[key], "a machine path in a message"
+    MESSAGES.write_text(json.dumps(messages, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"recorded {len(messages)} messages in tests/{MESSAGES.name}")

@@ -25,7 +25,8 @@ def test_durations_and_censoring():
     # No first round: launch falls back on the announcement, said in launch_from; month precision -> calendar.
     assert kenya["launch_from"] == "announced" and kenya["announced_precision"] == "month"
     assert kenya["outcome"] == "open" and kenya["signing_event"] == 0
-    assert kenya["time_to_signing_months"] == 12 * 6 + 9 and kenya["time_to_signing_basis"] == "calendar"
+    # censored at its last verified status (2026-10-01), not at as_of
+    assert kenya["time_to_signing_months"] == 12 * 6 + 8 and kenya["time_to_signing_basis"] == "calendar"
     assert math.isnan(kenya["months_launch_to_signing"])
 
 

@@ -54,13 +54,19 @@ def test_days_to_next_and_chance_within():
     assert deadlines.chance_within("2025-07-01", "2025-07-10", pd.DatetimeIndex([]), 8) == 0.0
 
 
-def test_deadline_table():
-    signings = pd.DataFrame({"unit_id": ["korus", "x"], "group": ["congressional_fta", "2025-26 cohort"],
-                             "launch": ["2006-06-05", "2025-05-01"], "signed": ["2007-06-30", "2025-09-01"]})
-    t = deadlines.deadline_table(signings, DEADLINES, 30, "2026-08-21").set_index("unit_id")
+def test_deadline_table_matches_by_group_and_by_partner_code():
+    signings = pd.DataFrame({"unit_id": ["korus", "x", "jp"], "group": ["congressional_fta", "2025-26 cohort", "executive_agreement"],
+                             "partners": ["KOR", "VNM", "JPN"], "signed": ["2007-06-30", "2025-09-01", "2019-10-07"]})
+    table = DEADLINES.assign(applies_to=["congressional_fta", "2025-26 cohort", "Japan"], date=["2007-07-01", "2025-07-09", "2019-11-13"])
+    t = deadlines.deadline_table(signings, table, 30, 365, "2026-08-21").set_index("unit_id")
     assert t.loc["korus", "days_to_deadline"] == 1 and t.loc["korus", "within"]
     assert not t.loc["x", "within"] and t.loc["x", "days_to_deadline"] == float("inf")
-    assert 0 < t.loc["korus", "chance"] < 0.1
+    assert t.loc["jp", "days_to_deadline"] == 37 and not t.loc["jp", "within"]  # Japan named: matched by its code
+    # the chance: the 31 days up to and including 2007-07-01, out of the 365 days either side of the signing
+    span = pd.date_range("2006-06-30", "2008-06-29")
+    assert t.loc["korus", "chance"] == pytest.approx(31 / len(span))
+    # never past the last day the data can see (2026-08-21)
+    assert t.loc["x", "chance"] == pytest.approx(31 / len(pd.date_range("2024-09-01", "2026-08-21")))
 
 
 def test_poisson_binomial_matches_binomial_and_brute_force():

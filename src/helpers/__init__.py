@@ -2,7 +2,7 @@
 
 One module, one job: ``paths`` (project folders), ``io`` (read raw tables with clear
 errors, write outputs atomically), ``schemas`` (pandera schemas of raw and processed
-tables), ``dates`` (partial dates and month arithmetic), ``countries`` (ISO3 codes),
+tables, one module per family), ``source_blocklist`` (domains never cited), ``dates`` (partial dates and month arithmetic), ``countries`` (ISO3 codes),
 ``stats`` (averages and intervals), ``survival`` (time-to-event tables),
 ``trade`` (the Census trade layout), ``plotting`` (figure style and saving) and
 ``report`` (rendering results into notebooks and pages).

@@ -21,6 +21,7 @@ GROUP_PREFIXES: dict[str, str] = {
     "EGA participants": "EGA",
     "ACTA negotiating parties": "ACTA",
     "ITA expansion participants": "ITA",
+    "ITA participants": "ITA",
     "GPA parties": "GPA",
     "JSI e-commerce participants": "JSIE",
 }

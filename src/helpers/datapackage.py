@@ -23,7 +23,8 @@ from . import paths, schemas
 DATE_PATTERN = r"\d{4}-\d{2}(-\d{2})?"
 RAW_SPECS = [schemas.NEGOTIATIONS, schemas.PUBLISHED_DURATIONS, schemas.TRADE_PROMOTION_AUTHORITY, schemas.DEAL_DOCUMENTS,
              schemas.DEAL_PARTNERS, schemas.SOURCE_CONFLICTS, schemas.WTO_RTA, schemas.DURATION_STUDIES,
-             schemas.CENSUS_DUTIES, schemas.TARIFF_ACTIONS, schemas.CLAIMS, schemas.CLAIM_FACTS, schemas.CENSUS_TRADE]
+             schemas.CENSUS_DUTIES, schemas.TARIFF_ACTIONS, schemas.CLAIMS, schemas.CLAIM_FACTS, schemas.CENSUS_TRADE,
+             schemas.LEGAL_DEADLINES]
 PROCESSED_DESCRIPTIONS = {
     "negotiations.csv": "The analysis table (notebook 01): every raw negotiation row, validated, with ISO3 partner codes, "
                         "the launch used, durations in calendar and exact months, outcome and censoring.",

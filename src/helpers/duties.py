@@ -55,19 +55,51 @@ def read_duties_json(path: Path | str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def census_partner(code: str, name: str) -> str | None:
+    """The ISO3 code of one row of a Census API answer: the tracked partners by their Census code (``CENSUS_CODES``;
+    ``-`` the world), any other country (codes from 1000 up) by its Census name (``helpers.countries``, with the
+    Census spellings of ``helpers.trade.CENSUS_NAME_OVERRIDES``); None for a grouping (the EU as Census defines it
+    each month, regions such as ``4XXX``). Raises ``UnknownCountryError`` for a country name no converter reads."""
+    from .countries import partner_code
+    from .trade import CENSUS_NAME_OVERRIDES
+
+    code = str(code).strip()
+    by_code = {v: k for k, v in CENSUS_CODES.items()}
+    if code in by_code:
+        return by_code[code]
+    if not code.isdigit() or int(code) < 1000:
+        return None
+    overrides = {k.upper(): v for k, v in CENSUS_NAME_OVERRIDES.items()}
+    return overrides.get(str(name).strip().upper()) or partner_code(str(name).strip())
+
+
 def read_census_api(text: str, year: int, month: int) -> pd.DataFrame:
-    """Tidy rows from one month's answer of the Census API (``CENSUS_API``), for the partners in ``CENSUS_CODES``:
-    the answer has one row per country and HS chapter, summed here. Values are dollars; the table keeps US$ millions."""
+    """Tidy rows (partner_code, year, month, imports_consumption_musd, calculated_duty_musd) from one month's answer of
+    the Census API (``CENSUS_API``): one row per country, its HS chapters summed, and ``WLD``. Values are dollars; the
+    table keeps US$ millions. Rows whose country name cannot be read are left out and named in
+    ``.attrs["unread"]`` (they matter only if they are EU members or tracked partners, which ``coverage_problems``
+    then reports)."""
+    from .countries import UnknownCountryError
+
     table = json.loads(text)
     header, body = table[0], table[1:]
     df = pd.DataFrame(body, columns=header)
-    wanted = {v: k for k, v in CENSUS_CODES.items()}
-    df = df[df["CTY_CODE"].isin(wanted)]
+    codes, unread = {}, set()
+    for code, name in set(zip(df["CTY_CODE"], df["CTY_NAME"])):
+        try:
+            codes[(code, name)] = census_partner(code, name)
+        except UnknownCountryError:
+            codes[(code, name)] = None
+            unread.add(name)
+    df = df.assign(partner_code=[codes[k] for k in zip(df["CTY_CODE"], df["CTY_NAME"])]).dropna(subset=["partner_code"])
     df = df.assign(duty=pd.to_numeric(df["CAL_DUT_MO"]), value=pd.to_numeric(df["CON_VAL_MO"]))
-    sums = df.groupby("CTY_CODE")[["duty", "value"]].sum()
-    return pd.DataFrame([{"partner_code": wanted[code], "year": year, "month": month,
-                          "imports_consumption_musd": s["value"] / 1e6, "calculated_duty_musd": s["duty"] / 1e6}
-                         for code, s in sums.iterrows()])
+    sums = df.groupby("partner_code")[["duty", "value"]].sum()
+    out = pd.DataFrame([{"partner_code": code, "year": year, "month": month,
+                         "imports_consumption_musd": s["value"] / 1e6, "calculated_duty_musd": s["duty"] / 1e6}
+                        for code, s in sums.iterrows()],
+                       columns=["partner_code", "year", "month", "imports_consumption_musd", "calculated_duty_musd"])
+    out.attrs["unread"] = sorted(unread)
+    return out
 
 
 def collected_rates(duties: pd.DataFrame) -> pd.DataFrame:
@@ -103,3 +135,41 @@ def add_eu27(tidy: pd.DataFrame) -> pd.DataFrame:
     sums = members.groupby(["year", "month"])[["imports_consumption_musd", "calculated_duty_musd"]].sum().loc[complete]
     eu = sums.reset_index().assign(partner_code="EUU")
     return pd.concat([tidy, eu[tidy.columns]], ignore_index=True)
+
+
+# The partners of census_duties_by_partner.csv: the tracked countries, the EU-27 sum and the world.
+TABLE_PARTNERS = tuple(sorted(set(CENSUS_CODES) | {"EUU"}))
+
+
+def partner_table(tidy: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``census_duties_by_partner.csv`` from tidy rows of every country (and ``WLD``): the EU-27 summed
+    by ``add_eu27`` exactly as the committed table was, then the ``TABLE_PARTNERS`` only, sorted by partner, year and
+    month. Both ways of building the table go through it: the public copy's year files (``read_duties_json``) and
+    the Census API (``read_census_api``, `make update-duties-data`)."""
+    keys = ["partner_code", "year", "month"]
+    columns = keys + ["imports_consumption_musd", "calculated_duty_musd"]
+    extra = [c for c in tidy.columns if c not in columns]  # e.g. source: the EU row takes its members' (one per month)
+    table = add_eu27(tidy[columns])
+    if extra:
+        own = tidy.loc[tidy["partner_code"] != "EUU", keys + extra].drop_duplicates(keys)
+        members = tidy[tidy["partner_code"].isin(EU27)].groupby(["year", "month"])[extra].first().reset_index()
+        table = table.merge(pd.concat([own, members.assign(partner_code="EUU")]), on=keys, how="left")
+    table = table[table["partner_code"].isin(TABLE_PARTNERS)]
+    return table.sort_values(["partner_code", "year", "month"], kind="mergesort").reset_index(drop=True)
+
+
+def coverage_problems(rebuilt: pd.DataFrame, committed: pd.DataFrame) -> list[str]:
+    """What a rebuilt table lacks against the committed one: a partner with no row at all, or a month of the rebuilt
+    table missing a partner (an EU member the API did not name as expected makes the EU-27 sum of that month
+    vanish). Empty when every partner of the committed table is there in every month."""
+    problems = []
+    partners = sorted(set(committed["partner_code"]))
+    have = set(rebuilt["partner_code"])
+    problems += [f"{p}: no row at all (the committed table has {int((committed['partner_code'] == p).sum())})"
+                 for p in partners if p not in have]
+    months = rebuilt.groupby(["year", "month"])["partner_code"].agg(set)
+    for (year, month), present in months.items():
+        missing = [p for p in partners if p in have and p not in present]
+        if missing:
+            problems.append(f"{int(year)}-{int(month):02d}: no row for {', '.join(missing)}")
+    return problems

@@ -12,7 +12,7 @@ REQUIRED = (
     "claim_months_to_sign", "claim_months_to_implement", "pledge_deals", "pledge_days", "order_date",
     "pledge_start", "pledge_day_90", "pledge_deadline", "launch_definition", "launch_definitions",
     "success_definitions", "extra_horizons_months", "like_for_like_months", "days_per_month", "statutory_notice_days", "as_of_negotiations",
-    "as_of_deals", "as_of_tariffs", "as_of_report", "as_of_wto", "world_horizons_months", "weights_year", "bootstrap_resamples", "bootstrap_seed",
+    "as_of_deals", "as_of_tariffs", "as_of_report", "as_of_wto", "world_horizons_months", "max_status_age_months", "deadline_window_days", "deadline_null_days", "weights_year", "bootstrap_resamples", "bootstrap_seed",
     "confidence", "article_date", "inauguration_close_date", "china_low_search_from",
 )
 

@@ -329,3 +329,47 @@ def jitter(n: int, spread: float = 0.25) -> np.ndarray:
     import numpy as np
 
     return (np.arange(n) % 5 - 2) * spread / 2
+
+
+def pace_panels(signed: dict, open_now: dict, window_days: int, pledge: int) -> plt.Figure:
+    """Top: agreements signed in the ``window_days`` days ending each day (one step line per group); bottom: negotiations
+    open at once. ``signed`` and ``open_now`` map a group label to a daily series (``pace.rolling_counts`` /
+    ``pace.open_at_once``). The pledge is marked as text where it would be off the scale."""
+    from matplotlib.ticker import MaxNLocator
+
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(11, 6.4), sharex=True, gridspec_kw={"height_ratios": [1.2, 1]})
+    colors = [COLORS["history"], COLORS["deals"], COLORS["accent"]]
+    for k, (label, series) in enumerate(signed.items()):
+        top.step(series.index, series.to_numpy(), where="post", color=colors[k % 3], lw=1.6, label=label)
+    peak = max(int(s.max()) for s in signed.values())
+    top.set(ylabel=f"signed in the last {window_days} days", ylim=(0, peak + 2))
+    top.annotate(f"the pledge: {pledge} in {window_days} days (off the scale)", xy=(0.99, 0.93), xycoords="axes fraction",
+                 ha="right", va="top", fontsize=8.5, color=COLORS["pledge"])
+    top.yaxis.set_major_locator(MaxNLocator(integer=True))
+    top.legend(loc="upper left", fontsize=8)
+    for k, (label, series) in enumerate(open_now.items()):
+        bottom.step(series.index, series.to_numpy(), where="post", color=colors[k % 3], lw=1.6, label=label)
+    bottom.set(ylabel="negotiations open at once", xlabel="")
+    bottom.yaxis.set_major_locator(MaxNLocator(integer=True))
+    bottom.legend(loc="upper left", fontsize=8)
+    return fig
+
+
+def deadline_strip(table, window_days: int, horizon_days: int = 365) -> plt.Figure:
+    """Each signing's days to the next applicable legal deadline (one dot per agreement, by group), with the
+    ``window_days`` band shaded; signings with no deadline within ``horizon_days`` sit at the right edge."""
+    fig, ax = plt.subplots(figsize=(11, 3.4 + 0.35 * table["group"].nunique()))
+    groups = list(dict.fromkeys(table["group"]))
+    ax.axvspan(0, window_days, color=COLORS["pledge"], alpha=0.12, lw=0)
+    for k, group in enumerate(groups):
+        part = table[table["group"] == group]
+        days = np.minimum(part["days_to_deadline"].to_numpy(float), horizon_days)
+        jitter = (np.arange(len(days)) % 5 - 2) * 0.06
+        ax.scatter(days, np.full(len(days), k) + jitter, s=28, color=PALETTE[k % len(PALETTE)], zorder=3,
+                   edgecolor="white", linewidth=0.5)
+    ax.set_yticks(range(len(groups)), groups)
+    ax.set(xlim=(-5, horizon_days + 10), ylim=(-0.7, len(groups) - 0.3),
+           xlabel=f"days from signing to the next legal deadline (no deadline within {horizon_days} days: right edge)")
+    ax.annotate(f"within {window_days} days before a deadline", (window_days / 2, len(groups) - 0.45), ha="center",
+                fontsize=8, color="0.3")
+    return fig

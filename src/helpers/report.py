@@ -113,13 +113,15 @@ def html_table(df: pd.DataFrame) -> str:
 
 
 def html_page(title: str, meta: str, lead: list[str], sections: list[dict], ledger: pd.DataFrame, provenance: str,
-              notebooks: list[dict], ledger_notebook: str, downloads: list[dict] | None = None) -> str:
+              notebooks: list[dict], ledger_notebook: str, downloads: list[dict] | None = None, watch: dict | None = None) -> str:
     """The report page, rendered from ``templates/report.html.j2`` (jinja2, every value escaped unless marked safe).
 
     ``lead``: the key numbers (plain text); ``sections``: dicts with title, figure (path relative to reports/), caption
     (trusted HTML built by the report notebook: it may hold links) and notebook (link); ``ledger``: a table, escaped;
     ``provenance``: trusted HTML (tables from ``html_table``, which escapes every cell); ``notebooks``: dicts with name
-    and href; ``downloads``: dicts with name, href (relative to reports/) and what (plain text, escaped).
+    and href; ``downloads``: dicts with name, href (relative to reports/) and what (plain text, escaped); ``watch``:
+    what the last source watch found since the as-of date (``helpers.watch.report_summary``: headline, rows, more;
+    escaped, links only to http(s) URLs).
     """
     from jinja2 import Environment, PackageLoader, select_autoescape
     from markupsafe import Markup
@@ -128,6 +130,6 @@ def html_page(title: str, meta: str, lead: list[str], sections: list[dict], ledg
                       keep_trailing_newline=True)
     page = env.get_template("report.html.j2").render(
         title=title, meta=meta, lead=lead, notebooks=notebooks, ledger_notebook=ledger_notebook, downloads=downloads or [],
-        sections=[{**s, "caption": Markup(s["caption"])} for s in sections],
+        sections=[{**s, "caption": Markup(s["caption"])} for s in sections], watch=watch,
         ledger_table=Markup(html_table(ledger)), provenance=Markup(provenance))
     return page

@@ -221,10 +221,16 @@ def _resample_indices(codes: np.ndarray, n_resamples: int, seed: int):
         yield np.concatenate([members[j] for j in rng.integers(0, k, size=k)])
 
 
+NEVER = 1e300  # stands in for +inf while interpolating quantiles (inf - inf would give nan)
+
+
 def _percentiles(stats: np.ndarray, confidence: float) -> tuple[float, float]:
-    stats = np.where(np.isfinite(stats), stats, np.inf)  # e.g. a median never reached
+    """Percentile interval; a replicate that never reaches the statistic (e.g. a median never reached) counts as +inf,
+    and a bound that falls among those replicates is +inf."""
+    stats = np.where(np.isfinite(stats), stats, NEVER)
     alpha = 1 - confidence
-    return float(np.quantile(stats, alpha / 2)), float(np.quantile(stats, 1 - alpha / 2))
+    bounds = (float(np.quantile(stats, alpha / 2)), float(np.quantile(stats, 1 - alpha / 2)))
+    return tuple(float("inf") if b >= NEVER / 10 else b for b in bounds)
 
 
 def _weighted_cif_curves(weights: np.ndarray, months: np.ndarray, cause: np.ndarray,
@@ -462,3 +468,23 @@ def convention_range(frame: pd.DataFrame, horizon: float) -> dict[str, float]:
            "month-only dates, latest": at(frame["months_high"]), "month-only dates, earliest": at(frame["months_low"])}
     out["low"], out["high"] = min(out.values()), max(out.values())
     return out
+
+
+def compare_groups(frames: dict[str, pd.DataFrame], horizon: float, against: dict[str, str], n_resamples: int, seed: int,
+                   confidence: float = 0.95, permutations: int = 9999) -> pd.DataFrame:
+    """P(success within ``horizon``) for each named survival frame (one unit per row), side by side, with the one
+    interval rule, and a two-sided permutation p-value for each pair in ``against`` (group -> the group it is
+    tested against). Columns: group, units, events, value, ci_low, ci_high, method, tested_against, p_value."""
+    rows = []
+    for label, frame in frames.items():
+        est = cif_estimate(frame, horizon, "unit_id", n_resamples, seed, confidence)
+        row = {"group": label, "units": est["n"], "events": est["events"], "value": est["value"],
+               "ci_low": est["ci_low"], "ci_high": est["ci_high"], "method": est["method"],
+               "tested_against": against.get(label), "p_value": np.nan}
+        if label in against:
+            other = frames[against[label]]
+            pair = pd.concat([frame.assign(group=label), other.assign(group=against[label])], ignore_index=True)
+            pair["unit_id"] = pair["group"] + " | " + pair["unit_id"].astype(str)
+            row["p_value"] = permutation_test_cif(pair, "group", horizon, n_resamples=permutations, seed=seed)
+        rows.append(row)
+    return pd.DataFrame(rows)
