@@ -98,33 +98,41 @@ def test_bad_input_is_refused():
 # --- history's clock: era and sample --------------------------------------------------------------------------
 
 def _history(fast_recent: bool) -> pd.DataFrame:
-    rows = []
-    for i in range(24):
-        year = 1995 + i
-        recent = year >= 2015
-        months = (4.0 + i % 5) if (recent and fast_recent) else (30.0 + 2 * (i % 7))
-        rows.append({"unit_id": f"u{i}", "track": "congressional_fta" if i % 2 else "executive_agreement",
-                     "launch": f"{year}-01-15", "months": months, "cause": 1 if i % 6 else 2})
-    return pd.DataFrame(rows)
+    """60 agreements launched 1960-2019 with random durations; with ``fast_recent`` the twelve launched since 2008 end
+    (sign or fail) about four times as fast as the others, otherwise every era alike."""
+    rng = np.random.default_rng(7)
+    years = np.arange(1960, 2020)
+    scale = np.where((years >= 2008) & fast_recent, 6.0, 24.0)
+    months = np.round(rng.exponential(scale) + 1, 1)
+    return pd.DataFrame({"unit_id": [f"u{i}" for i in range(60)], "launch": [f"{y}-01-15" for y in years],
+                         "track": np.where(np.arange(60) % 2, "congressional_fta", "executive_agreement"),
+                         "months": months, "cause": np.where(rng.random(60) < 0.7, 1, 2)})
 
 
 def test_era_test_finds_a_break_and_not_where_there_is_none():
-    found = forecast.era_tests(_history(True), 2015, 12, n_resamples=999, seed=1)
-    assert found["p_permutation"] < 0.05 and found["cif_recent"] > found["cif_early"] and found["choice"] == "era"
-    none = forecast.era_tests(_history(False), 2015, 12, n_resamples=999, seed=1)
-    assert none["p_permutation"] > 0.5 and none["choice"] == "one regime"
+    found = forecast.era_tests(_history(True), 2008, 12, n_resamples=999, seed=1)
+    assert found["p_any"] < 0.05 and found["era_hazard_ratio"] > 1 and found["choice"] == "era"
+    assert found["era_aic"] < found["null_aic"]
+    none = forecast.era_tests(_history(False), 2008, 12, n_resamples=999, seed=1)
+    assert none["p_any"] > 0.1 and none["choice"] == "one regime"
 
 
 def test_history_sample_ladder():
-    f = forecast.with_launch_year(_history(True))
+    # Four executive agreements since 2015 (two open after 2 months), four other agreements since 2015, ten older ones.
+    rows = [("executive_agreement", 2016, 1.0), ("executive_agreement", 2017, 1.5), ("executive_agreement", 2018, 4.0),
+            ("executive_agreement", 2019, 6.0), *[("congressional_fta", 2016 + k, 5.0) for k in range(4)],
+            *[("executive_agreement" if k % 2 else "congressional_fta", 1990 + k, 30.0) for k in range(10)]]
+    f = forecast.with_launch_year(pd.DataFrame([{"unit_id": f"u{i}", "track": t, "launch": f"{y}-01-01", "months": m, "cause": 1}
+                                                for i, (t, y, m) in enumerate(rows)]))
     sample, label = forecast.history_sample(f, 2, "executive_agreement", 2020, 2015, min_at_risk=2)
-    assert label == "executive / limited launched since 2015"
-    assert (sample["launch_year"] >= 2015).all() and (sample["track"] == "executive_agreement").all()
-    sample, label = forecast.history_sample(f, 2, "executive_agreement", 2020, 2015, min_at_risk=4)
-    assert label == "all agreements launched since 2015"
-    sample, label = forecast.history_sample(f, 20, "executive_agreement", 2020, 2015, min_at_risk=4)
-    assert label == "executive / limited, all eras"  # nothing recent is still open at 20 months
-    sample, label = forecast.history_sample(f, 20, "executive_agreement", 2020, None, min_at_risk=21)
+    assert label == "executive / limited launched since 2015" and len(sample) == 4
+    sample, label = forecast.history_sample(f, 2, "executive_agreement", 2020, 2015, min_at_risk=5)
+    assert label == "all agreements launched since 2015" and len(sample) == 8
+    sample, label = forecast.history_sample(f, 10, "executive_agreement", 2020, 2015, min_at_risk=5)
+    assert label == "executive / limited, all eras" and len(sample) == 9  # nothing recent is still open at 10 months
+    sample, label = forecast.history_sample(f, 10, "executive_agreement", 1995, 2015, min_at_risk=6)
+    assert label == "all agreements, all eras"  # launched before the era: no era sample; 5 executive open, 10 in all
+    sample, label = forecast.history_sample(f, 10, "executive_agreement", 2020, None, min_at_risk=11)
     assert sample is None and label.startswith("no forecast")
 
 

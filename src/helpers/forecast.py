@@ -116,37 +116,40 @@ def with_launch_year(frame: pd.DataFrame) -> pd.DataFrame:
 
 def era_tests(frame: pd.DataFrame, era_start: int, horizon: float, n_resamples: int, seed: int,
               alpha: float = 0.05) -> dict:
-    """Is history one regime? Tests a break at ``era_start`` (talks launched since then against earlier ones) and
-    a linear trend in the launch year, for signing (cause 1) over agreements once (accessions excluded).
+    """Is history one regime? Tests a break at ``era_start`` (talks launched since then against earlier ones) over
+    agreements once (accessions excluded), for the outcome a conditional forecast depends on: how fast talks end, and how.
 
-    Returns: ``p_permutation`` (two-sided permutation test of the difference in P(signed within ``horizon``)
-    between the eras), the two incidences and unit counts, cause-specific Cox fits of signing on the era
-    indicator and on the launch year (hazard ratio, p-value, AIC, with the AIC of no covariate), and ``choice``:
-    'era' when the break is significant at ``alpha`` and fits at least as well as the trend (AIC), 'trend' when
-    the trend fits better and is significant, else 'one regime'.
+    Returns log-rank p-values (statsmodels ``survdiff``) for reaching any outcome (``p_any``), for signing and for ending
+    unsigned (cause-specific: ``p_signed``, ``p_ended``); ``p_permutation``, a two-sided permutation test of the
+    difference in P(signed within ``horizon``), with the two incidences and unit counts; Cox fits of the hazard of any
+    outcome on the era indicator and on a linear trend in the launch year (hazard ratio, p-value, AIC; ``null_aic`` with
+    no covariate); and ``choice``: 'era' when the time to an outcome differs between the eras at ``alpha`` and the era
+    fits at least as well as the trend, 'trend' when the trend fits better and is significant, else 'one regime'.
     """
     from statsmodels.duration.hazard_regression import PHReg
+    from statsmodels.duration.survfunc import survdiff
 
     f = with_launch_year(frame[frame["track"] != "accession"])
-    f = f.assign(era=np.where(f["launch_year"] >= era_start, f"since {era_start}", f"before {era_start}"))
-    p_perm = survival.permutation_test_cif(f, "era", horizon, n_resamples, seed)
-    recent, early = f[f["era"] == f"since {era_start}"], f[f["era"] != f"since {era_start}"]
-    out = {"era_start": era_start, "horizon": horizon, "p_permutation": p_perm,
-           "n_recent": len(recent), "n_early": len(early),
+    recent_mask = f["launch_year"] >= era_start
+    f = f.assign(era=np.where(recent_mask, f"since {era_start}", f"before {era_start}"))
+    months, cause = f["months"].to_numpy(float), f["cause"].to_numpy(int)
+    recent, early = f[recent_mask], f[~recent_mask]
+    out = {"era_start": era_start, "horizon": horizon, "n_recent": len(recent), "n_early": len(early),
+           "p_permutation": survival.permutation_test_cif(f, "era", horizon, n_resamples, seed),
            "cif_recent": survival.cif_at(recent["months"], recent["cause"], horizon),
            "cif_early": survival.cif_at(early["months"], early["cause"], horizon)}
-    status = (f["cause"] == 1).astype(float).to_numpy()
-    covariates = {"era": (f["launch_year"] >= era_start).astype(float), "trend": f["launch_year"].astype(float) - era_start}
-    null_llf = None
+    for name, event in (("any", cause > 0), ("signed", cause == 1), ("ended", cause == 2)):
+        out[f"p_{name}"] = float(survdiff(months, event.astype(int), f["era"].to_numpy())[1])
+    status = (cause > 0).astype(float)
+    covariates = {"era": recent_mask.astype(float), "trend": f["launch_year"].astype(float) - era_start}
     for name, x in covariates.items():
-        model = PHReg(f["months"].to_numpy(float), x.to_numpy()[:, None], status=status, ties="efron")
+        model = PHReg(months, x.to_numpy()[:, None], status=status, ties="efron")
         fit = model.fit()
-        null_llf = float(model.loglike(np.zeros(1)))
         out[f"{name}_hazard_ratio"] = float(np.exp(fit.params[0]))
         out[f"{name}_p"] = float(fit.pvalues[0])
         out[f"{name}_aic"] = float(-2 * fit.llf + 2)
-    out["null_aic"] = -2 * null_llf
-    if p_perm < alpha and out["era_aic"] <= out["trend_aic"]:
+        out["null_aic"] = float(-2 * model.loglike(np.zeros(1)))
+    if out["p_any"] < alpha and not out["trend_aic"] < out["era_aic"]:  # an era that separates the outcomes has no finite AIC
         out["choice"] = "era"
     elif out["trend_aic"] < out["era_aic"] and out["trend_p"] < alpha:
         out["choice"] = "trend"
