@@ -127,9 +127,10 @@ def forecast_dots(forecasts: pd.DataFrame, open_table: pd.DataFrame, horizon_mon
     for label in head.loc[head["probability"].isna(), "label"]:
         ax.annotate("no forecast: too few past negotiations open as long", (0.01, y[label]), va="center", fontsize=8, color="0.35")
     n_cohort = int((head["group"] == 0).sum())
-    ax.axhline(len(order) - n_cohort - 0.5, color="0.5", lw=0.8)
+    if n_cohort < len(order):  # a line between the 2025-26 partners and the older negotiations
+        ax.axhline(len(order) - n_cohort - 0.5, color="0.5", lw=0.8)
     ax.set_yticks(range(len(order)), order, fontsize=8)
-    ax.set_xlim(0, 1)
+    ax.set_xlim(-0.02, 1.0)  # a forecast of 0% stays visible
     ax.set_ylim(-0.7, len(order) - 0.3)
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
     ax.set_xlabel(f"chance of a signed binding agreement within {horizon_months:.0f} months, if still open (95% interval)")
