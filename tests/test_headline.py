@@ -16,11 +16,11 @@ def sentences():
 
 
 def test_every_estimate_sentence_carries_an_interval_and_a_sample(sentences):
-    estimates = [s for s in sentences[:6] if "pledge's own measure" not in s]  # the pace sentence gives counts, not estimates
-    assert len(estimates) == 5
+    estimates = [s for s in sentences[:7] if "pledge's own measure" not in s]  # the pace sentence gives counts, not estimates
+    assert len(estimates) == 6
     for s in estimates:
         assert "95% CI" in s, s
-    for s in sentences[:6]:
+    for s in sentences[:7]:
         assert re.search(r"\bn = \d+|\bof \d+\b", s), s
 
 
@@ -46,3 +46,8 @@ def test_p_text():
 
 def test_a_mean_never_comes_without_its_median(sentences):
     assert "median" in sentences[0]
+
+
+def test_the_note_on_tests_stays_unnumbered():
+    text = headline.as_markdown(["**a** 1", "**b** 2", "*2 tests are reported above.*"])
+    assert text == "1. **a** 1\n2. **b** 2\n\n*2 tests are reported above.*"

@@ -32,12 +32,14 @@ class Numbers:
         return int(float(self.table.loc[key, "n"]))
 
     def interval(self, key: str) -> str:
-        """'95% CI 24%–52%' for a share, '95% CI 14.4–22.9' otherwise (∞ where a bound is never reached)."""
+        """'95% CI 24%–52%' for a share, '95% CI 0.198–0.303' for a ratio, '95% CI 14.4–22.9' otherwise (∞ where a
+        bound is never reached)."""
         row = self.table.loc[key]
         if row["unit"] == "fraction":
             return f"95% CI {pct(float(row['ci_low']))}–{pct(float(row['ci_high']))}"
         low, high = (float(row[c]) for c in ("ci_low", "ci_high"))
-        return f"95% CI {low:.1f}–" + ("∞" if high == float("inf") else f"{high:.1f}")
+        digits = 3 if row["unit"] == "ratio" else 1
+        return f"95% CI {low:.{digits}f}–" + ("∞" if high == float("inf") else f"{high:.{digits}f}")
 
     def share(self, key: str) -> str:
         """'37% (95% CI 24%–52%)'."""
@@ -161,6 +163,18 @@ def world(r: Numbers, params: dict) -> str:
             f"{test_words(r.table, params, 'permutation_p_us_vs_world_12m')}).")
 
 
+def clock_now(r: Numbers, params: dict) -> str:
+    b, b0 = "backtest_brier", "backtest_brier_base_rate"
+    better = r.v(b) < r.v(b0)
+    return (f"**The clock now:** {r.v('open_negotiations_n'):.0f} negotiations were open on {params['as_of_forecasts']}. At the 2025–26 "
+            f"cohort's own pace, a partner with a written framework has a {pct(r.v('forecast_pace_binding_12m_written'))} chance of a signed "
+            f"binding agreement within 12 months ({r.interval('forecast_pace_binding_12m_written')}; n = "
+            f"{r.n('forecast_pace_binding_12m_written')} partners), one with talks only {pct(r.v('forecast_pace_binding_12m_talks'))} "
+            f"({r.interval('forecast_pace_binding_12m_talks')}). History's clock, backtested on {r.v('backtest_n'):.0f} past forecasts, scored "
+            f"a Brier score of {r.v(b):.3f} ({r.interval(b)}) against {r.v(b0):.3f} for a plain base rate — "
+            + ("better" if better else "worse") + " than the base rate; every forecast set is kept and scored when its horizon passes.")
+
+
 def ledger_sentence(ledger: pd.DataFrame) -> str:
     tally = ", ".join(f"{n} {verdict}" for verdict, n in ledger["verdict"].value_counts().items())
     return f"**The claims ledger, one rule for every claim:** {tally} among {len(ledger)} claims checked."
@@ -170,7 +184,14 @@ def key_numbers(results: pd.DataFrame, params: dict, ledger: pd.DataFrame) -> li
     """The headline sentences in order, and a last line saying how many tests the prose reports."""
     r = Numbers(results)
     sentences = [replication(r, params), counting_failures(r, params), deals_2025(r, params), pace(r, params),
-                 deadline(r, params), world(r, params), ledger_sentence(ledger)]
+                 deadline(r, params), world(r, params), clock_now(r, params), ledger_sentence(ledger)]
     family = [k for k in tests_reported(results, params) if k in results.index]
     sentences.append(f"*{len(family)} tests are reported above; their p-values are Holm-adjusted as one family.*")
     return sentences
+
+
+def as_markdown(sentences: list[str]) -> str:
+    """The sentences as a numbered list; a closing line in italics (the note on tests) stays unnumbered."""
+    numbered = [s for s in sentences if not (s.startswith("*") and not s.startswith("**"))]
+    notes = [s for s in sentences if s.startswith("*") and not s.startswith("**")]
+    return "\n".join(f"{i}. {s}" for i, s in enumerate(numbered, 1)) + ("\n\n" + "\n".join(notes) if notes else "")
