@@ -21,6 +21,8 @@ PRIMARY_HOSTS = (
     # the official archive of defunct US government websites (University of North Texas with the GPO), the Korean
     # government's official portal, and the Reagan Library's former site of the Public Papers
     "webarchive.library.unt.edu", "korea.net", "reagan.utexas.edu",
+    # the Government Offices of Iceland, Norway's mission to the WTO, and two intergovernmental bodies
+    "stjornarradid.is", "norway-geneva.org", "iadb.org", "caricom.org",
 )
 # CBP publishes its CSMS messages through GovDelivery: official when the bulletin is CBP's (or another agency's) own
 AGENCY_BULLETINS = re.compile(r"^/accounts/USDHS[A-Z]*/bulletins/")
