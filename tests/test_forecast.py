@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from helpers import forecast, survival
+from helpers.forecast import cohort_pace
 from helpers.io import input_path
 from helpers.paths import TABLES
 
@@ -186,8 +187,8 @@ def test_pace_probability_one_step_is_exponential():
 
 
 def test_garwood_exact_bounds():
-    assert forecast._garwood(0, 10, 0.95) == pytest.approx((0.0, -math.log(0.05) / 10))
-    low, high = forecast._garwood(5, 100, 0.95)
+    assert cohort_pace._garwood(0, 10, 0.95) == pytest.approx((0.0, -math.log(0.05) / 10))
+    low, high = cohort_pace._garwood(5, 100, 0.95)
     assert low == pytest.approx(1.6235 / 100, abs=1e-4) and high == pytest.approx(11.6683 / 100, abs=1e-4)
 
 
