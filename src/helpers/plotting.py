@@ -421,6 +421,7 @@ def draw_marks(ax: plt.Axes, marks: dict[str, float], label: bool = False) -> No
 CLASS_COLORS = {"all agreements": "0.25", "congressional FTAs": PALETTE[0], "executive / limited": PALETTE[2],
                 "renegotiations": PALETTE[4], "2025–26 partners": PALETTE[3], "accessions": PALETTE[7],
                 "2025–26, talks documented": PALETTE[3], "2025–26, whole cohort": PALETTE[4],
+                "2025–26, from the announcement": PALETTE[3], "2025–26, from the first round": PALETTE[4],
                 "United States": PALETTE[3], "all but the United States": PALETTE[0]}
 
 
@@ -567,6 +568,6 @@ def deadline_strip(table, window_days: int, horizon_days: int = 365) -> plt.Figu
     ax.set_yticks(range(len(groups)), groups)
     ax.set(xlim=(-5, horizon_days + 10), ylim=(-0.7, len(groups) - 0.3),
            xlabel=f"days from signing to the next legal deadline (no deadline within {horizon_days} days: right edge)")
-    ax.annotate(f"within {window_days} days before a deadline", (window_days / 2, len(groups) - 0.45), ha="center",
+    ax.annotate(f"within {window_days} days\nbefore a deadline", (window_days + 4, -0.6), ha="left", va="bottom",
                 fontsize=8, color="0.3")
     return fig
