@@ -57,8 +57,8 @@ def documents() -> pd.DataFrame:
 
 
 def tariff_path():
-    path = pd.DataFrame({"effective": pd.to_datetime(["2025-02-04", "2025-04-10"]), "total_pct": [10.0, 135.0],
-                         "fentanyl_ieepa": [10.0, 10.0], "reciprocal_ieepa": [0.0, 125.0], "section_122": [0.0, 0.0],
+    path = pd.DataFrame({"effective": pd.to_datetime(["2025-02-04", "2025-04-10"]), "total_pct": [10.0, 140.0],
+                         "fentanyl_ieepa": [10.0, 10.0], "reciprocal_ieepa": [0.0, 125.0], "section_122": [0.0, 5.0],
                          "actions": ["t1", "t2 t3"]})
     actions = pd.DataFrame({"action_id": ["t1", "t2", "t3"], "measure": ["fentanyl_ieepa", "reciprocal_ieepa", "pause"],
                             "rate_pct": ["10", "125", None], "legal_authority": ["IEEPA", "IEEPA", EVIL],
