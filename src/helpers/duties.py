@@ -170,8 +170,10 @@ def add_eu27(tidy: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([tidy, eu[tidy.columns]], ignore_index=True)
 
 
-# The partners of census_duties_by_partner.csv: the tracked countries, the EU-27 sum and the world.
-TABLE_PARTNERS = tuple(sorted(set(CENSUS_CODES) | {"EUU"}))
+# The partners of census_duties_by_partner.csv: the tracked countries, the EU-27 sum and the world; and, from
+# January 2024, the other 2025-26 cohort partners with at least 0.5% of US imports in 2024 (read by name on the API
+# path, helpers.duties.census_partner).
+TABLE_PARTNERS = tuple(sorted(set(CENSUS_CODES) | {"EUU", "BRA", "IDN", "ISR", "MYS", "THA"}))
 
 
 def partner_table(tidy: pd.DataFrame) -> pd.DataFrame:
