@@ -182,3 +182,47 @@ def test_the_real_record_loads_and_china_peaks_at_145():
     assert (peak["total_pct"], peak["reciprocal_ieepa"], peak["fentanyl_ieepa"]) == (145, 125, 20)
     assert f"{peak['effective']:%Y-%m-%d}" == "2025-04-10" and tariffs.ieepa_end(actions) == "2026-02-24"
     assert tariffs.rate_on(china, "2026-07-24", "section_301") == 12.5  # the layer recorded for that day is drawn
+
+
+def test_two_proceedings_of_one_layer_add_up_and_each_replaces_only_its_own():
+    actions = ACTIONS + [("s301-br", "2026-07-17", "2026-07-17", "2026-07-22", None, None),
+                         ("s301-br-up", "2026-09-01", "2026-09-01", "2026-09-05", None, None)]
+    rates = RATES + [("s301", "section_301", "Brazil", "all goods", EW, "12.5", "additional", None),
+                     ("s301-br", "section_301", "Brazil", "all goods", EW, "25", "additional", None),
+                     ("s301-br-up", "section_301", "Brazil", "all goods", EW, "30", "additional", None)]
+    a, r = record(actions, rates)
+    a["proceeding"] = a["action_id"].map({"s301": "forced-labor", "s301-br": "brazil", "s301-br-up": "brazil"})
+    brazil = tariffs.rate_path(a, r, "Brazil")
+    # the Brazil investigation's 25% stacks with the forced-labour 12.5%; a later Brazil action replaces only the 25%
+    assert [tariffs.rate_on(brazil, d, "section_301") for d in ("2026-07-22", "2026-07-24", "2026-09-05")] == [25, 37.5, 42.5]
+    assert brazil.iloc[-2]["actions"] == "s122 s301" and brazil.iloc[-1]["actions"] == "s301-br-up"
+    a["proceeding"] = None  # one proceeding: the latest start wins
+    assert tariffs.rate_on(tariffs.rate_path(a, r, "Brazil"), "2026-08-01", "section_301") == 12.5
+
+
+def test_major_partners_are_the_cohort_members_above_the_import_share():
+    trade = pd.DataFrame({"partner_code": ["WLD", "CHN", "EUU", "KOR", "NRU", "CHN"], "year": [2024, 2024, 2024, 2024, 2024, 2023],
+                          "imports_musd": [1000.0, 150.0, 200.0, 5.0, 4.9, 999.0]})
+    major = tariffs.major_partners(["China", "South Korea", "European Union", "Nauru", "Laos"], trade, 2024, 0.005)
+    assert list(major["partner"]) == ["European Union", "China", "South Korea"]  # Nauru below 0.5%, Laos not in the table
+    assert list(major["partner_code"]) == ["EUU", "CHN", "KOR"] and major["share"].iloc[0] == pytest.approx(0.2)
+
+
+def test_partner_panels_draw_one_panel_per_partner_and_a_key_of_their_layers():
+    import matplotlib.pyplot as plt
+
+    from helpers import plotting
+
+    a, r = record(ACTIONS, RATES)
+    daily = tariffs.daily_rates(a, r, ["China", "Japan", "Mexico"], "2025-01-20", "2026-08-01")
+    collected = pd.DataFrame({"partner_code": ["CHN", "JPN"], "date": pd.to_datetime(["2025-05-01", "2025-05-01"]),
+                              "collected_rate": [0.4, 0.1]})
+    stages = {"Japan": {"announced": pd.Timestamp("2025-07-22"), "implemented": pd.Timestamp("2025-09-04")}}
+    fig = plotting.partner_rate_panels(daily, collected, stages, ["China", "Japan", "Mexico"],
+                                       {"China": 0.13, "Japan": 0.05, "Mexico": 0.15}, "2026-08-01", ncols=2)
+    panels = [ax for ax in fig.axes if ax.get_visible() and ax.get_title(loc="left")]
+    assert [ax.get_title(loc="left") for ax in panels] == ["China (13.0% of imports)", "Japan (5.0% of imports)", "Mexico (15.0% of imports)"]
+    key = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "Section 301 on all goods" in key and "IEEPA other (Brazil 40%, India 25%)" not in key  # only layers drawn
+    assert panels[0].get_ylim()[1] >= 135  # China's 135% peak (this record) fits its panel
+    plt.close(fig)

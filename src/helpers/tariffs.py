@@ -6,9 +6,10 @@ one partner (or ``All``) from a day, for goods in general (``economy_wide``) or 
 
 - **Which row applies.** A row applies from its start (its own ``effective``, else its action's) until its action
   ``ended``. Within one action, a partner's own started row overrides the action's ``All`` row for that layer (an
-  ``unchanged`` row says the ``All`` row does not reach the partner). Across actions, the latest start wins; on the
-  same day, the later-signed action (then the one that names the other in ``superseded_by``, then file order).
-  A termination is a row setting 0 (EO 14389: IEEPA duties ended 2026-02-24).
+  ``unchanged`` row says the ``All`` row does not reach the partner). Across actions of one proceeding, the latest
+  start wins; on the same day, the later-signed action (then the one that names the other in ``superseded_by``, then
+  file order). A termination is a row setting 0 (EO 14389: IEEPA duties ended 2026-02-24). Separate proceedings of
+  one layer (an action's ``proceeding``: two Section 301 investigations) add up.
 - **Headline.** The economy-wide rates of the headline layers (IEEPA reciprocal, fentanyl, other IEEPA, Section 122,
   and Section 301 or 338 where they reach all goods) are summed into the headline additional rate. It is the rate on a
   good whose MFN duty is zero: an ``all_in`` layer (a ceiling including MFN, e.g. the EU's and Japan's 15%) counts at
@@ -72,6 +73,8 @@ def rate_rows(actions: pd.DataFrame, rates: pd.DataFrame) -> pd.DataFrame:
     out["end"] = pd.to_datetime(out["action_id"].map(lambda a: _full_day(act.at[a, "ended"]) if a in act.index else None))
     out["rank"] = out["action_id"].map(_action_rank(actions))
     out["row"] = range(len(out))
+    proceeding = actions.set_index("action_id")["proceeding"] if "proceeding" in actions.columns else pd.Series(dtype=object)
+    out["proceeding"] = out["action_id"].map(proceeding).where(lambda p: p.notna() & (p != ""), out["layer"])
     return out
 
 
@@ -128,9 +131,13 @@ def layer_rates(rows: pd.DataFrame, code: str, day, layers=HEADLINE_LAYERS) -> d
         if cands.empty:
             out[layer] = {"rate": 0.0, "basis": "none", "action_id": None}
             continue
-        win = cands.sort_values(["start", "rank", "row"], kind="mergesort").iloc[-1]
-        rate = 0.0 if win["rate_basis"] == "exempt" or pd.isna(win["rate"]) else float(win["rate"])
-        out[layer] = {"rate": rate, "basis": win["rate_basis"], "action_id": win["action_id"]}
+        # the latest row of each proceeding; the proceedings of one layer add up
+        wins = [g.sort_values(["start", "rank", "row"], kind="mergesort").iloc[-1] for _, g in cands.groupby("proceeding", sort=True)]
+        rates = [0.0 if w["rate_basis"] == "exempt" or pd.isna(w["rate"]) else float(w["rate"]) for w in wins]
+        capped = any(w["rate_basis"] == "all_in" and r > 0 for w, r in zip(wins, rates))
+        basis = "all_in" if capped else ("additional" if any(rates) else wins[-1]["rate_basis"])
+        out[layer] = {"rate": float(sum(rates)), "basis": basis,
+                      "action_id": " ".join(w["action_id"] for w, r in zip(wins, rates) if r > 0) or wins[-1]["action_id"]}
     return out
 
 
@@ -166,9 +173,12 @@ def rate_path(actions: pd.DataFrame, rates: pd.DataFrame, partner: str, layers=H
             continue
         total, capped = headline(state)
         # the action behind each layer that moved (for a layer whose action ended, the action that ended)
-        behind = [state[layer]["action_id"] or previous[layer]["action_id"] for layer in moved]
+        ids = []  # the actions behind each layer that moved: those that began applying, else those that stopped
+        for layer in moved:
+            now, before = (str(s[layer]["action_id"] or "").split() for s in (state, previous))
+            ids += [a for a in now if a not in before] or [a for a in before if a not in now] or now
         out.append({"effective": day, **{layer: s["rate"] for layer, s in state.items()}, "total_pct": total,
-                    "all_in": " ".join(capped), "actions": " ".join(dict.fromkeys(a for a in behind if a))})
+                    "all_in": " ".join(capped), "actions": " ".join(dict.fromkeys(ids))})
         previous = state
     if not out:
         raise ValueError(f"no dated rates for '{partner}'")
@@ -286,7 +296,7 @@ def check_record(actions: pd.DataFrame, rates: pd.DataFrame, path=None) -> None:
     superseded = {(a, s.strip()) for a, cell in zip(actions["action_id"], actions["superseded_by"]) if isinstance(cell, str)
                   for s in cell.split(";")}
     signed = actions.set_index("action_id")["signed"].fillna(actions.set_index("action_id")["announced"])
-    for (layer, _code, day), group in wide.groupby(["layer", "partner_code", "start"]):
+    for (layer, _code, day, _proceeding), group in wide.groupby(["layer", "partner_code", "start", "proceeding"]):
         firsts = group.drop_duplicates("action_id")
         for i, a in enumerate(firsts.itertuples()):
             for b in list(firsts.itertuples())[i + 1:]:
@@ -299,3 +309,22 @@ def check_record(actions: pd.DataFrame, rates: pd.DataFrame, path=None) -> None:
                                         "same day: name the one that prevails in the other's superseded_by"))
     if problems:
         raise RawDataError(path or "data/raw/tariff_rates.csv", problems)
+
+
+def major_partners(partners: list[str], trade_annual: pd.DataFrame, year: int, min_share: float) -> pd.DataFrame:
+    """The ``partners`` (cohort names) whose goods imports into the US were at least ``min_share`` of the US total in
+    ``year`` (``trade_annual``: partner_code, year, imports_musd, with the world as ``WLD``), largest first: partner,
+    partner_code, imports_musd, share. A partner absent from the trade table has no share and is left out."""
+    from .countries import partner_code
+
+    year_rows = trade_annual[pd.to_numeric(trade_annual["year"]) == int(year)].set_index("partner_code")
+    world = float(year_rows.at["WLD", "imports_musd"])
+    rows = []
+    for name in partners:
+        code = partner_code(name)
+        if code in year_rows.index:
+            imports = float(year_rows.at[code, "imports_musd"])
+            rows.append({"partner": name, "partner_code": code, "imports_musd": imports, "share": imports / world})
+    out = pd.DataFrame(rows, columns=["partner", "partner_code", "imports_musd", "share"])
+    out = out[out["share"] >= min_share]
+    return out.sort_values(["share", "partner"], ascending=[False, True], kind="mergesort").reset_index(drop=True)

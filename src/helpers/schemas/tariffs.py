@@ -187,6 +187,9 @@ TARIFF_ACTIONS = TableSpec(
         {
             "action_id": text_column(unique=True, pattern=r"^[a-z0-9][a-z0-9-]*$"),
             "measure": text_column(allowed=TARIFF_MEASURES),
+            # the investigation or emergency the action belongs to, where one layer has several (Section 301): actions of
+            # one proceeding amend each other, proceedings add up; empty = the layer's one proceeding
+            "proceeding": text_column(required=False, pattern=r"^[a-z0-9][a-z0-9-]*$"),
             "legal_authority": text_column(),
             "instrument": text_column(),
             "title": text_column(required=False),
