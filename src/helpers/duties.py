@@ -208,3 +208,13 @@ def coverage_problems(rebuilt: pd.DataFrame, committed: pd.DataFrame) -> list[st
         if missing:
             problems.append(f"{int(year)}-{int(month):02d}: no row for {', '.join(missing)}")
     return problems
+
+
+def nearest_month_rate(rates: pd.DataFrame, partner: str, day) -> tuple[pd.Timestamp, float] | tuple[None, float]:
+    """The collected rate (``collected_rates``) of the month containing ``day`` for ``partner``, or of the latest
+    published month before it; returns (first day of that month, rate), or (None, nan) if none is published."""
+    rows = rates[(rates["partner_code"] == partner) & (rates["date"] <= pd.Timestamp(day))].dropna(subset=["collected_rate"])
+    if rows.empty:
+        return None, float("nan")
+    last = rows.sort_values("date").iloc[-1]
+    return last["date"], float(last["collected_rate"])

@@ -570,3 +570,76 @@ def deadline_strip(table, window_days: int, horizon_days: int = 365) -> plt.Figu
     ax.annotate(f"within {window_days} days before a deadline", (window_days / 2, len(groups) - 0.45), ha="center",
                 fontsize=8, color="0.3")
     return fig
+
+
+# --- The rate each partner faced (notebook 12) ----------------------------------------------------------------------
+RATE_LAYERS = {"reciprocal_ieepa": ("IEEPA reciprocal", PALETTE[1]), "fentanyl_ieepa": ("IEEPA fentanyl", PALETTE[3]),
+               "ieepa_other": ("IEEPA other (Brazil 40%, India 25%)", PALETTE[4]), "section_122": ("Section 122 surcharge", PALETTE[0]),
+               "section_301": ("Section 301 on all goods", PALETTE[2]), "section_338": ("Section 338 on all goods", PALETTE[9])}
+STAGE_MARKS = {"announced": ("o", "deal announced"), "framework_or_statement": ("s", "written framework or statement"),
+               "binding_agreement": ("*", "binding agreement signed"), "implemented": ("^", "US implementing order")}
+
+
+def partner_rate_panels(daily, collected, stages, partners, shares, end, ncols: int = 4) -> plt.Figure:
+    """One panel per partner on one time axis: the headline additional statutory rate stacked by legal authority
+    (``tariffs.daily_rates``), the collected rate by month (``duties.collected_rates``, all duties paid over imports),
+    and the partner's deal stages (``deals.document_stages``) marked along the top. Product-specific rates are not
+    drawn into the stack (each panel names their highest rate at ``end`` instead)."""
+    import matplotlib.dates as mdates
+    import pandas as pd
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    nrows = -(-len(partners) // ncols)
+    fig = plt.figure(figsize=(13, 2.35 * nrows + 1.6))
+    grid = fig.add_gridspec(nrows + 1, ncols, height_ratios=[0.32] + [1] * nrows)
+    key = fig.add_subplot(grid[0, :])  # a row of its own for the key, so it never covers data or the source line
+    key.axis("off")
+    axes = np.empty((nrows, ncols), dtype=object)
+    for i in range(nrows):
+        for j in range(ncols):
+            axes[i, j] = fig.add_subplot(grid[i + 1, j], sharex=axes[0, 0] if (i or j) else None)
+    start, stop = pd.Timestamp(daily["date"].min()), pd.Timestamp(end)
+    layers = [m for m in RATE_LAYERS if (daily[f"{m}_pct"] > 0).any()]
+    for ax, partner in zip(axes.flat, partners):
+        rows = daily[daily["partner"] == partner]
+        days = pd.to_datetime(rows["date"])
+        base = np.zeros(len(rows))
+        for layer in layers:
+            top = base + rows[f"{layer}_pct"].to_numpy()
+            ax.fill_between(days, base, top, step="post", color=RATE_LAYERS[layer][1], alpha=0.85, lw=0)
+            base = top
+        capped = rows["all_in_layers"].fillna("").ne("").to_numpy()
+        if capped.any():  # an all-in cap: the headline counts the cap (the rate where MFN is zero)
+            ax.fill_between(days, 0, base, where=capped, step="post", facecolor="none", edgecolor="white", hatch="////", lw=0)
+        code = rows["partner_code"].iloc[0]
+        paid = collected[(collected["partner_code"] == code) & (collected["date"] >= start) & (collected["date"] <= stop)]
+        ax.plot(paid["date"] + pd.Timedelta(days=14), 100 * paid["collected_rate"], color="0.1", lw=1.3, marker="o", ms=2.2)
+        high = max(float(base.max()), float(100 * paid["collected_rate"].max()) if len(paid) else 0.0, 10.0)
+        ax.set_ylim(0, high * 1.22)
+        for stage, (marker, _) in STAGE_MARKS.items():
+            when = stages.get(partner, {}).get(stage)
+            if when is not None and pd.notna(when) and start <= when <= stop:
+                ax.plot([when], [0.93], marker=marker, color="0.15", ms=6 if marker != "*" else 9, mfc="white" if marker == "o" else "0.15",
+                        transform=ax.get_xaxis_transform(), clip_on=False, zorder=5)
+        product = rows["product_max_pct"].iloc[-1]
+        ax.text(0.99, 0.80, f"named products: up to {product:.0f}%", transform=ax.transAxes, ha="right", va="top", fontsize=7,
+                color="0.3")
+        ax.set_title(f"{partner} ({100 * shares[partner]:.1f}% of imports)", fontsize=9.5, loc="left")
+        ax.tick_params(labelsize=7.5)
+        ax.set_xlim(start, stop)
+        ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
+    for ax in list(axes.flat)[len(partners):]:
+        ax.set_visible(False)
+    for ax in axes[:, 0]:
+        ax.set_ylabel("% of import value", fontsize=8)
+    handles = [Patch(color=RATE_LAYERS[m][1], label=RATE_LAYERS[m][0]) for m in layers]
+    handles += [Patch(facecolor="0.75", edgecolor="white", hatch="////", label="all-in cap (counted at the cap)"),
+                Line2D([], [], color="0.1", marker="o", ms=3, lw=1.3, label="collected: all duties / imports, by month")]
+    handles += [Line2D([], [], ls="", marker=m, color="0.15", mfc="white" if m == "o" else "0.15", label=label)
+                for m, label in STAGE_MARKS.values()]
+    key.legend(handles=handles, loc="center", ncols=5, fontsize=7.8, frameon=False)
+    for ax in axes[:-1].flat:
+        ax.tick_params(labelbottom=False)
+    return fig
