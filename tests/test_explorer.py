@@ -230,3 +230,37 @@ def test_each_panel_draws_its_own_as_of_line():
     lines = {(s.yref, s.x0) for s in fig.layout.shapes}
     assert lines == {("y domain", "2025-04-10"), ("y domain", "2026-11-27"), ("y2 domain", "2025-04-10"), ("y2 domain", "2026-08-21")}
     assert "as of 2026-08-21" in fig.layout.annotations[1].text and "since 2003" in fig.layout.annotations[0].text
+
+
+def test_partner_rate_figure_shows_one_partner_at_a_time_with_its_documents_escaped():
+    path, _ = tariff_path()
+    docs = explorer.deal_rows(documents()).assign(title=EVIL)
+    collected = pd.DataFrame({"partner_code": ["CHN", "CHN", "MEX"], "date": pd.to_datetime(["2025-03-01", "2025-04-01", "2025-04-01"]),
+                              "collected_rate": [0.2, 0.4, 0.05]})
+    paths = {"China": path, "Mexico": path.assign(reciprocal_ieepa=0.0, section_122=0.0, total_pct=10.0)}
+    docs = docs.assign(partner=docs["partner"].map({"Xland": "China", "Yland": "Mexico"}))
+    fig = explorer.partner_rate_figure(paths, collected, docs, "2025-01-20", "2025-12-31")
+    menu = fig.layout.updatemenus[0].buttons
+    assert [b.label for b in menu] == ["China", "Mexico"]
+    shown = {b.label: [t.uid for t, v in zip(fig.data, b.args[0]["visible"]) if v] for b in menu}
+    assert shown["China"] == [t.uid for t in fig.data if "china" in t.uid]
+    assert [u for u in shown["Mexico"] if u.startswith("rate-")] == ["rate-mexico-fentanyl_ieepa"]  # only the layers it faced
+    assert [t.visible for t in fig.data].count(True) == len(shown["China"])  # the first partner shows first
+    paid = next(t for t in fig.data if t.uid == "paid-china")
+    assert list(paid.y) == [20.0, 40.0]
+    marks = [t for t in fig.data if t.uid.startswith("stage-china") and len(t.x)]
+    assert marks and all("&lt;script" in h and "<script" not in h for t in marks for h in t.hovertext)
+    assert fig.layout.xaxis.range == ("2025-01-20", "2025-12-31")
+
+
+def test_the_page_draws_the_partner_view_only_when_given():
+    path, actions = tariff_path()
+    rows = explorer.negotiation_rows(negotiations(), "2026-11-27")
+    docs = explorer.deal_rows(documents())
+    args = (explorer.timeline_figure(rows, docs, "2026-11-27", "2025-04-10"), explorer.tariff_figure(path, actions, "2025-12-31"), rows)
+    kwargs = {"title": "t", "meta": "m", "intro": "i", "recent_end": "2026-11-27"}
+    assert 'id="partner-rates"' not in explorer.page(*args, **kwargs)
+    figure = explorer.partner_rate_figure({"China": path}, pd.DataFrame(columns=["partner_code", "date", "collected_rate"]),
+                                          docs.assign(partner="China"), "2025-01-20", "2025-12-31")
+    with_view = explorer.page(*args, **kwargs, partner_rates=figure)
+    assert 'id="partner-rates"' in with_view and "var PARTNERS = " in with_view

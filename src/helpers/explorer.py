@@ -358,11 +358,12 @@ def figure_json(fig) -> str:
                       separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e").replace("/", "\\/")
 
 
-def page(timeline, tariffs, rows: pd.DataFrame, title: str, meta: str, intro: str, recent_end: str) -> str:
+def page(timeline, tariffs, rows: pd.DataFrame, title: str, meta: str, intro: str, recent_end: str, partner_rates=None) -> str:
     """The explorer page (``templates/explorer.html.j2``): plotly.js inline, the figures' JSON, the filters.
 
     Deterministic: fixed element ids, sorted JSON keys, no timestamp. ``title``, ``meta`` and ``intro`` are plain text
-    (escaped by the template); ``recent_end``: the right end (ISO day) of the 2025–26 close-up.
+    (escaped by the template); ``recent_end``: the right end (ISO day) of the 2025–26 close-up. ``partner_rates``: the
+    optional figure of each partner's stages and rate (``partner_rate_figure``), drawn in its own section.
     """
     from jinja2 import Environment, PackageLoader, select_autoescape
     from markupsafe import Markup
@@ -376,4 +377,71 @@ def page(timeline, tariffs, rows: pd.DataFrame, title: str, meta: str, intro: st
         title=title, meta=meta, intro=intro, options=filter_options(rows), n_rows=len(rows),
         plotly_js=Markup(get_plotlyjs().replace("</script", "<\\/script")), timeline_json=Markup(figure_json(timeline)),
         tariff_json=Markup(figure_json(tariffs)), rows_json=Markup(data),
-        recent_end=recent_end)
+        recent_end=recent_end, partner_json=Markup(figure_json(partner_rates)) if partner_rates is not None else None)
+
+
+# --- Each partner's deal stages and the rate it faced, on one time axis (issue 22, item 5) ---------------------------------
+PARTNER_LAYER_LABELS = {**LAYER_LABELS, "ieepa_other": "IEEPA: other (Brazil 40%, India 25%)"}
+STAGE_SYMBOLS = {"announcement": "circle-open", "written text": "square", "binding agreement": "star",
+                 "US implementing order": "triangle-up"}
+
+
+def partner_rate_figure(paths: dict[str, pd.DataFrame], collected: pd.DataFrame, docs: pd.DataFrame, start: str, end: str):
+    """For each partner (``paths``: partner -> ``tariffs.rate_path``, in menu order) the headline additional rate stacked
+    by legal authority from ``start`` to ``end`` (every partner on the same axis), the collected rate by month
+    (``collected``: partner_code, date, collected_rate), and
+    each dated deal document (``deal_rows``) on the same time axis; a menu shows one partner at a time. Hover shows
+    each rate and document with its date; clicking a document opens its source. Every data string is escaped."""
+    import plotly.graph_objects as go
+
+    from .countries import exact_partner_code
+
+    fig = go.Figure()
+    owner = []  # the partner of each trace, for the menu
+    for partner, path in paths.items():
+        days = [d.strftime("%Y-%m-%d") for d in path["effective"]] + [end]
+        first = not owner
+        for m in [m for m in PARTNER_LAYER_LABELS if m in path.columns and path[m].any()]:
+            values = path[m].tolist() + [path[m].iloc[-1]]
+            fig.add_trace(go.Scatter(x=days, y=values, mode="lines", line={"shape": "hv", "width": 0.5, "color": COLORS[m]},
+                                     stackgroup=f"rate-{len(owner)}", name=PARTNER_LAYER_LABELS[m], visible=first,
+                                     hovertemplate=f"{html.escape(PARTNER_LAYER_LABELS[m])}: %{{y:g}}%<extra>{safe_text(partner)}</extra>",
+                                     legendgroup=m, uid=f"rate-{slug_id(partner)}-{m}"))
+            owner.append(partner)
+        code = exact_partner_code(partner)
+        paid = collected[(collected["partner_code"] == code) & (collected["date"] >= pd.Timestamp(start).replace(day=1))]
+        fig.add_trace(go.Scatter(x=[(d + pd.Timedelta(days=14)).strftime("%Y-%m-%d") for d in paid["date"]],
+                                 y=[round(100 * v, 2) for v in paid["collected_rate"]], mode="lines+markers", visible=first,
+                                 line={"color": "#222", "width": 1.5}, marker={"size": 4}, name="collected: all duties / imports",
+                                 hovertemplate="collected in %{x|%b %Y}: %{y:.1f}%<extra></extra>", uid=f"paid-{slug_id(partner)}"))
+        owner.append(partner)
+        mine = docs[docs["partner"] == partner]
+        for stage, symbol in STAGE_SYMBOLS.items():
+            part = mine[mine["stage"] == stage]
+            hover = [f"<b>{safe_text(r.title, 70, 160)}</b><br>{html.escape(r.instrument.replace('_', ' '))}, "
+                     f"{'dated ' if isinstance(r.date, str) else 'existing by '}{html.escape(r.when_text)}"
+                     f"<br><i>source:</i> {safe_text(r.source, 80, 160)}" for r in part.itertuples()]
+            fig.add_trace(go.Scatter(x=part["day"].tolist(), y=[1.0] * len(part), yaxis="y2", mode="markers", visible=first,
+                                     marker={"symbol": symbol, "size": 11, "color": COLORS[DEAL_STAGES[stage][0]],
+                                             "line": {"width": 1, "color": "#222"}},
+                                     name=f"deal document: {stage}", hovertext=hover, hoverinfo="text",
+                                     customdata=[[r.document_id, r.when_text, source_url(r.source) or ""] for r in part.itertuples()],
+                                     uid=f"stage-{slug_id(partner)}-{DEAL_STAGES[stage][0]}"))
+            owner.append(partner)
+    buttons = [{"label": html.escape(p), "method": "update", "args": [{"visible": [o == p for o in owner]}]} for p in paths]
+    fig.update_layout(
+        template="plotly_white", height=460, hovermode="closest", margin={"l": 10, "r": 10, "t": 50, "b": 40},
+        font={"family": "system-ui, sans-serif", "size": 12}, hoverlabel={"align": "left"},
+        updatemenus=[{"buttons": buttons, "direction": "down", "x": 0, "xanchor": "left", "y": 1.13, "yanchor": "top",
+                      "showactive": True}],
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
+        xaxis={"type": "date", "domain": [0, 1], "range": [start, end]},
+        yaxis={"title": {"text": "additional tariff / duties paid, %"}, "rangemode": "tozero", "domain": [0, 0.86]},
+        yaxis2={"domain": [0.88, 1], "showticklabels": False, "showgrid": False, "zeroline": False, "range": [0, 2],
+                "title": {"text": "deal"}})
+    return fig
+
+
+def slug_id(text: str) -> str:
+    """An id-safe slug of ``text`` (letters, digits, hyphens) for trace uids."""
+    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
