@@ -82,7 +82,8 @@ def test_a_source_names_its_event_by_number_partner_or_title():
     assert names_event("https://www.federalregister.gov/d/2025-06063", tokens)
     assert not names_event("https://www.federalregister.gov/d/2025-06064", tokens)
     title = "Imposing Duties to Address the Flow of Illicit Drugs Across Our Northern Border"
-    assert names_event("https://www.whitehouse.gov/presidential-actions/2025/02/imposing-duties-to-address-the-flow-of-illicit-drugs-across-our-national-border/", set(), title)
+    page = "https://www.whitehouse.gov/presidential-actions/2025/02/imposing-duties-to-address-the-flow-of-illicit-drugs-across-our-national-border/"
+    assert names_event(page, set(), title)
     assert not names_event("https://www.whitehouse.gov/presidential-actions/2025/02/adjusting-imports-of-steel-into-the-united-states/", set(), title)
     assert names_event("https://example.gov/news/canada-tariffs", {"canada"})
 
@@ -93,8 +94,10 @@ def test_a_page_about_another_country_is_found():
     assert other_country_named("https://aimnews.org/2025/04/03/trump-imposes-ten-per-cent-tariff-on-mozambique/", ["Myanmar"]) == "Mozambique"
     assert other_country_named("https://aimnews.org/2025/04/03/trump-imposes-ten-per-cent-tariff-on-mozambique/", ["Mozambique"]) is None
     # a partner named by a word derived from it, and the United States (in every title) never counts as another country
-    assert other_country_named("https://www.whitehouse.gov/x/imposing-duties-to-offset-canadian-discrimination-against-the-united-states/", ["Canada"]) is None
-    assert other_country_named("https://www.whitehouse.gov/x/joint-statement-on-a-united-states-switzerland-liechtenstein-framework/", ["Liechtenstein"]) is None
+    canada = "https://www.whitehouse.gov/x/imposing-duties-to-offset-canadian-discrimination-against-the-united-states/"
+    assert other_country_named(canada, ["Canada"]) is None
+    trilateral = "https://www.whitehouse.gov/x/joint-statement-on-a-united-states-switzerland-liechtenstein-framework/"
+    assert other_country_named(trilateral, ["Liechtenstein"]) is None
     assert other_country_named("https://www.federalregister.gov/d/2025-06063", ["Japan"]) is None
 
 
