@@ -224,14 +224,14 @@ CASES = {
     "a published partner called Narnia": (P, lambda rs: set_(row(rs, "partner", "Jordan"), partner="Narnia"), "partner", r"unknown country 'Narnia'"),
     "a deal document partner called Narnia": (DD, lambda rs: set_(rs[0], partner="Narnia"), "partner", r"unknown country 'Narnia'"),
     "a cohort partner called Narnia": (DP, lambda rs: set_(row(rs, "partner", "Algeria"), partner="Narnia"), "partner", r"unknown country 'Narnia'"),
-    "a tariff partner called Narnia": (T, lambda rs: set_(act(rs), partners="China; Narnia"), "partners", r"unknown partner 'Narnia'"),
+    "a tariff partner called Narnia": (T, lambda rs: set_(act(rs), partners="China; Narnia"), "partners", r"unknown country 'Narnia'"),
     "a partner read from a phrase": (T, lambda rs: set_(act(rs), partners="all (arrangements with Argentina"), "partners",
-                                     r"unknown partner 'all \(arrangements with Argentina' \(not a country's exact name: it reads as ARG"),
+                                     r"unknown country 'all \(arrangements with Argentina': not a name or code letter for letter \(did you mean "
+                                     r"'Argentina', ARG\?"),
     "'all' listed with named partners": (T, lambda rs: set_(act(rs), partners="all; China"), "partners",
                                          r"'all' cannot be listed with other partners"),
     "a rate partner spelled as a near miss": (TR, lambda rs: set_(rate(rs), partner="Korea"), "partner",
-                                              r"unknown partner 'Korea' \(not a country's exact name: it reads as KOR, whose name is "
-                                              r"'South Korea'\)"),
+                                              r"unknown country 'Korea': .*did you mean 'South Korea', KOR\?"),
     "a trade partner code NRN": (CT, lambda rs: set_(row(rs, "partner_code", "CHN"), partner_code="NRN"), "partner_code",
                                  r"unknown partner code 'NRN'"),
     "a duties partner code XXX": (CD, lambda rs: set_(rs[0], partner_code="XXX"), "partner_code", r"unknown partner code 'XXX'"),
@@ -249,12 +249,12 @@ CASES = {
     "a partner that only contains a country's name": (N, lambda rs: set_(neg(rs), partner="Narnia Japan"), "partner",
                                                       r"unknown country 'Narnia Japan': not a name or code letter for letter "
                                                       r"\(did you mean 'Japan', JPN\?"),
-    "a tariff partner in capitals": (T, lambda rs: set_(act(rs), partner="CHINA"), "partner",
+    "a tariff partner in capitals": (T, lambda rs: set_(act(rs), partners="CHINA"), "partners",
                                      r"unknown country 'CHINA': .*did you mean 'China', CHN\?"),
     "an ambiguous deal partner": (DP, lambda rs: set_(row(rs, "partner", "South Korea"), partner="Korea"), "partner",
                                   r"unknown country 'Korea': .*did you mean 'South Korea', KOR\?"),
     # hidden characters, in every cell: the message shows the cell's repr
-    "a zero-width space in a tariff partner": (T, lambda rs: set_(act(rs), partner="China\u200b"), "partner",
+    "a zero-width space in a tariff partner": (T, lambda rs: set_(act(rs), partners="China\u200b"), "partners",
                                                r"'China\\u200b' holds ZERO WIDTH SPACE \(U\+200B\), which can hide"),
     "a NUL byte in a note": (N, lambda rs: set_(neg(rs), notes="signed in Miami\x00 (truncated here)"), "notes",
                              r"'signed in Miami\\x00 \(truncated here\)' holds a control character \(U\+0000\)"),

@@ -6,7 +6,7 @@ import re
 import pandas as pd
 import pytest
 
-from helpers import explorer
+from helpers import explorer, tariff_figures
 
 EVIL = "</script><script>alert('x')</script>"
 
@@ -239,7 +239,7 @@ def test_partner_rate_figure_shows_one_partner_at_a_time_with_its_documents_esca
                               "collected_rate": [0.2, 0.4, 0.05]})
     paths = {"China": path, "Mexico": path.assign(reciprocal_ieepa=0.0, section_122=0.0, total_pct=10.0)}
     docs = docs.assign(partner=docs["partner"].map({"Xland": "China", "Yland": "Mexico"}))
-    fig = explorer.partner_rate_figure(paths, collected, docs, "2025-01-20", "2025-12-31")
+    fig = tariff_figures.partner_rate_figure(paths, collected, docs, "2025-01-20", "2025-12-31")
     menu = fig.layout.updatemenus[0].buttons
     assert [b.label for b in menu] == ["China", "Mexico"]
     shown = {b.label: [t.uid for t, v in zip(fig.data, b.args[0]["visible"]) if v] for b in menu}
@@ -260,7 +260,7 @@ def test_the_page_draws_the_partner_view_only_when_given():
     args = (explorer.timeline_figure(rows, docs, "2026-11-27", "2025-04-10"), explorer.tariff_figure(path, actions, "2025-12-31"), rows)
     kwargs = {"title": "t", "meta": "m", "intro": "i", "recent_end": "2026-11-27"}
     assert 'id="partner-rates"' not in explorer.page(*args, **kwargs)
-    figure = explorer.partner_rate_figure({"China": path}, pd.DataFrame(columns=["partner_code", "date", "collected_rate"]),
-                                          docs.assign(partner="China"), "2025-01-20", "2025-12-31")
+    figure = tariff_figures.partner_rate_figure({"China": path}, pd.DataFrame(columns=["partner_code", "date", "collected_rate"]),
+                                                docs.assign(partner="China"), "2025-01-20", "2025-12-31")
     with_view = explorer.page(*args, **kwargs, partner_rates=figure)
     assert 'id="partner-rates"' in with_view and "var PARTNERS = " in with_view

@@ -211,15 +211,15 @@ def test_major_partners_are_the_cohort_members_above_the_import_share():
 def test_partner_panels_draw_one_panel_per_partner_and_a_key_of_their_layers():
     import matplotlib.pyplot as plt
 
-    from helpers import plotting
+    from helpers import tariff_figures
 
     a, r = record(ACTIONS, RATES)
     daily = tariffs.daily_rates(a, r, ["China", "Japan", "Mexico"], "2025-01-20", "2026-08-01")
     collected = pd.DataFrame({"partner_code": ["CHN", "JPN"], "date": pd.to_datetime(["2025-05-01", "2025-05-01"]),
                               "collected_rate": [0.4, 0.1]})
     stages = {"Japan": {"announced": pd.Timestamp("2025-07-22"), "implemented": pd.Timestamp("2025-09-04")}}
-    fig = plotting.partner_rate_panels(daily, collected, stages, ["China", "Japan", "Mexico"],
-                                       {"China": 0.13, "Japan": 0.05, "Mexico": 0.15}, "2026-08-01", ncols=2)
+    fig = tariff_figures.partner_rate_panels(daily, collected, stages, ["China", "Japan", "Mexico"],
+                                             {"China": 0.13, "Japan": 0.05, "Mexico": 0.15}, "2026-08-01", ncols=2)
     panels = [ax for ax in fig.axes if ax.get_visible() and ax.get_title(loc="left")]
     assert [ax.get_title(loc="left") for ax in panels] == ["China (13.0% of imports)", "Japan (5.0% of imports)", "Mexico (15.0% of imports)"]
     key = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]

@@ -124,32 +124,3 @@ def members(code: str) -> tuple[str, ...]:
     if code in GROUP_PREFIXES.values():
         return ()
     return (code,)
-
-
-# --- Exact partner names (the tariff record): never a substring match ----------------------------------------------
-# country_converter matches names by regular expression, so 'all (arrangements with Argentina' or 'United Kingdom kept
-# at 25%' would read as a country. A partner column that must hold one country per name checks it exactly: a bloc of
-# BLOCS, country_converter's short or official name of the code the name converts to, or one of these aliases (names
-# the cohort and the US instruments print that differ from both).
-PARTNER_ALIASES: dict[str, str] = {"Brunei": "BRN"}
-
-
-@lru_cache(maxsize=1024)
-def exact_partner_code(name: str) -> str:
-    """Code of a partner named exactly (a bloc, an alias, or country_converter's short or official name of its
-    country); raises ``UnknownCountryError`` for anything else, including a name that only contains a country's."""
-    text = "" if name is None else str(name)
-    if text in BLOCS:
-        return BLOCS[text][0]
-    if text in PARTNER_ALIASES:
-        return PARTNER_ALIASES[text]
-    try:
-        code = partner_code(text)
-    except UnknownCountryError:
-        raise UnknownCountryError(f"unknown partner '{text}' (not a country's exact name, a bloc or an alias of "
-                                  "helpers.countries.PARTNER_ALIASES)") from None
-    short, official = (_converter().convert(code, src="ISO3", to=to, not_found=None) for to in ("name_short", "name_official"))
-    if text not in (short, official):
-        raise UnknownCountryError(f"unknown partner '{text}' (not a country's exact name: it reads as {code}, whose name "
-                                  f"is '{short}')")
-    return code

@@ -107,7 +107,7 @@ def other_country_named(source: str, partners: list[str]) -> str | None:
     """A country the source's addresses name in their path when none of ``partners`` is named there (a page about
     another country), or None. Countries other than the United States are matched as whole slug words of their short
     names; a partner counts as named by its name or the start of a word derived from it ('canadian', 'mexicos')."""
-    from .countries import UnknownCountryError, exact_partner_code
+    from .countries import UnknownCountryError, partner_code
 
     paths = " ".join(urlparse(u).path for u in re.findall(r"https?://[^\s,;)\]\"']+", str(source)))
     flat = f"-{slug(paths)}-"
@@ -117,7 +117,7 @@ def other_country_named(source: str, partners: list[str]) -> str | None:
     for partner in partners:
         mine.add(slug(partner))
         try:
-            mine |= {slug(n) for n in _names_of(exact_partner_code(partner))}
+            mine |= {slug(n) for n in _names_of(partner_code(partner))}
         except UnknownCountryError:
             pass
     words = flat.strip("-").split("-")

@@ -53,9 +53,9 @@ def _full_day(value) -> pd.Timestamp | None:
 
 
 def _code(name: str) -> str:
-    from .countries import exact_partner_code
+    from .countries import partner_code
 
-    return ALL if name == "All" else exact_partner_code(name)
+    return ALL if name == "All" else partner_code(name)
 
 
 def rate_rows(actions: pd.DataFrame, rates: pd.DataFrame) -> pd.DataFrame:
@@ -229,7 +229,7 @@ def _product_maxima(products: pd.DataFrame, days: pd.DatetimeIndex) -> list[tupl
 def daily_rates(actions: pd.DataFrame, rates: pd.DataFrame, partners: list[str], start: str, end: str) -> pd.DataFrame:
     """Day by day from ``start`` to ``end`` (inclusive), for each partner: each headline layer's rate (percent),
     ``headline_pct``, ``all_in_layers``, and beside them ``product_max_pct`` and ``product_rates_in_force``."""
-    from .countries import exact_partner_code
+    from .countries import partner_code
 
     rows = rate_rows(actions, rates)
     days = pd.date_range(start, end, freq="D")
@@ -244,7 +244,7 @@ def daily_rates(actions: pd.DataFrame, rates: pd.DataFrame, partners: list[str],
         steps["all_in"] = steps["all_in"].where(~before, "")
         maxima = _product_maxima(product_rates(actions, rates, partner, rows=rows), days)
         frames.append(pd.DataFrame({
-            "date": days.strftime("%Y-%m-%d"), "partner": partner, "partner_code": exact_partner_code(partner),
+            "date": days.strftime("%Y-%m-%d"), "partner": partner, "partner_code": partner_code(partner),
             **{f"{layer}_pct": steps[layer].to_numpy() for layer in HEADLINE_LAYERS},
             "headline_pct": steps["total_pct"].to_numpy(), "all_in_layers": steps["all_in"].fillna("").to_numpy(),
             "product_max_pct": [m for m, _ in maxima], "product_rates_in_force": [n for _, n in maxima]}))

@@ -64,9 +64,9 @@ def partner_names(cell: str) -> list[str]:
 
 
 def partner_problems(df: pd.DataFrame, column: str, everyone: str) -> list[Problem]:
-    """Every partner an exact country name, a bloc or an alias (``helpers.countries.exact_partner_code``), or the word
-    for every partner: no substring is read as a country."""
-    from ..countries import UnknownCountryError, exact_partner_code
+    """Every partner an exact country name, a bloc or an alias (``helpers.countries.partner_code``, letter for
+    letter), or the word for every partner: no substring is read as a country."""
+    from ..countries import UnknownCountryError, partner_code
 
     problems = []
     for idx, cell in df[column].dropna().items():
@@ -78,7 +78,7 @@ def partner_problems(df: pd.DataFrame, column: str, everyone: str) -> list[Probl
                 problems.append(Problem(line_of(idx), column, f"'{everyone}' cannot be listed with other partners"))
                 continue
             try:
-                exact_partner_code(name)
+                partner_code(name)
             except UnknownCountryError as exc:
                 problems.append(Problem(line_of(idx), column, f"{exc}; or '{everyone}'"))
     return problems
