@@ -253,6 +253,16 @@ def test_partner_rate_figure_shows_one_partner_at_a_time_with_its_documents_esca
     assert fig.layout.xaxis.range == ("2025-01-20", "2025-12-31")
 
 
+def test_partner_rate_figure_says_where_a_rate_is_an_all_in_cap():
+    path, _ = tariff_path()
+    capped = path.assign(all_in=["reciprocal_ieepa" if i == len(path) - 1 else "" for i in range(len(path))])
+    empty = pd.DataFrame(columns=["partner_code", "date", "collected_rate"])
+    fig = tariff_figures.partner_rate_figure({"China": capped}, empty, explorer.deal_rows(documents()).iloc[:0], "2025-01-20",
+                                             "2025-12-31")
+    layer = next(t for t in fig.data if t.uid == "rate-china-reciprocal_ieepa")
+    assert ["all-in cap" in h for h in layer.hovertext] == [False] * (len(path) - 1) + [True, True]  # the last change, extended
+
+
 def test_the_page_draws_the_partner_view_only_when_given():
     path, actions = tariff_path()
     rows = explorer.negotiation_rows(negotiations(), "2026-11-27")

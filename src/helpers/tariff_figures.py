@@ -36,6 +36,7 @@ def partner_rate_panels(daily, collected, stages, partners, shares, end, ncols: 
     grid = fig.add_gridspec(nrows + 1, ncols, height_ratios=[0.32] + [1] * nrows)
     key = fig.add_subplot(grid[0, :])  # a row of its own for the key, so it never covers data or the source line
     key.axis("off")
+    key.set(xticks=[], yticks=[])  # no ticks of its own to be measured against the figure's edge
     axes = np.empty((nrows, ncols), dtype=object)
     for i in range(nrows):
         for j in range(ncols):
@@ -72,7 +73,7 @@ def partner_rate_panels(daily, collected, stages, partners, shares, end, ncols: 
         ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
     for ax in list(axes.flat)[len(partners):]:
-        ax.set_visible(False)
+        fig.delaxes(ax)  # an empty slot of the last row: removed, not hidden, so none of its ticks is drawn or measured
     for ax in axes[:, 0]:
         ax.set_ylabel("% of import value", fontsize=8)
     handles = [Patch(color=RATE_LAYERS[m][1], label=RATE_LAYERS[m][0]) for m in layers]
@@ -81,8 +82,9 @@ def partner_rate_panels(daily, collected, stages, partners, shares, end, ncols: 
     handles += [Line2D([], [], ls="", marker=m, color="0.15", mfc="white" if m == "o" else "0.15", label=label)
                 for m, label in STAGE_MARKS.values()]
     key.legend(handles=handles, loc="center", ncols=5, fontsize=7.8, frameon=False)
-    for ax in axes[:-1].flat:
-        ax.tick_params(labelbottom=False)
+    for i, ax in enumerate(list(axes.flat)[:len(partners)]):
+        if i + ncols < len(partners):  # dates only under the lowest panel of each column
+            ax.tick_params(labelbottom=False)
     return fig
 
 
@@ -109,9 +111,13 @@ def partner_rate_figure(paths: dict[str, pd.DataFrame], collected: pd.DataFrame,
         first = not owner
         for m in [m for m in PARTNER_LAYER_LABELS if m in path.columns and path[m].any()]:
             values = path[m].tolist() + [path[m].iloc[-1]]
+            capped = [m in str(a).split() for a in path.get("all_in", pd.Series("", index=path.index)).fillna("")]
+            notes = [" (an all-in cap: MFN duty included, counted here at the cap)" if c else "" for c in capped + capped[-1:]]
+            hover = [f"<b>{plotly_text(partner)}</b><br>{plotly_text(PARTNER_LAYER_LABELS[m])}: {v:g}%{note}<br>from {day}"
+                     for v, note, day in zip(values, notes, days)]
             fig.add_trace(go.Scatter(x=days, y=values, mode="lines", line={"shape": "hv", "width": 0.5, "color": COLORS[m]},
                                      stackgroup=f"rate-{len(owner)}", name=PARTNER_LAYER_LABELS[m], visible=first,
-                                     hovertemplate=f"{plotly_text(PARTNER_LAYER_LABELS[m])}: %{{y:g}}%<extra>{safe_text(partner)}</extra>",
+                                     hovertext=hover, hoverinfo="text",
                                      legendgroup=m, uid=f"rate-{slug_id(partner)}-{m}"))
             owner.append(partner)
         code = partner_code(partner)
@@ -119,7 +125,9 @@ def partner_rate_figure(paths: dict[str, pd.DataFrame], collected: pd.DataFrame,
         fig.add_trace(go.Scatter(x=[(d + pd.Timedelta(days=14)).strftime("%Y-%m-%d") for d in paid["date"]],
                                  y=[round(100 * v, 2) for v in paid["collected_rate"]], mode="lines+markers", visible=first,
                                  line={"color": "#222", "width": 1.5}, marker={"size": 4}, name="collected: all duties / imports",
-                                 hovertemplate="collected in %{x|%b %Y}: %{y:.1f}%<extra></extra>", uid=f"paid-{slug_id(partner)}"))
+                                 hovertext=[f"<b>{plotly_text(partner)}</b><br>collected in {d:%b %Y}: {100 * v:.1f}% of imports"
+                                            for d, v in zip(paid["date"], paid["collected_rate"])],
+                                 hoverinfo="text", uid=f"paid-{slug_id(partner)}"))
         owner.append(partner)
         mine = docs[docs["partner"] == partner]
         for stage, symbol in STAGE_SYMBOLS.items():
