@@ -73,13 +73,15 @@ UPSTREAM = {
     "04": ["01"],
     "05": ["01", "02"],
     "06": [],
-    # 07 and 08 read results that 10 and 11 publish; 08 also carries their sections.
-    "07": ["01", "02", "03", "04", "05", "06", "10", "11"],
-    "08": ["01", "02", "03", "04", "05", "06", "07", "10", "11"],
+    # 07 and 08 read results that 10, 11 and 12 publish; 08 also carries their sections.
+    "07": ["01", "02", "03", "04", "05", "06", "10", "11", "12"],
+    "08": ["01", "02", "03", "04", "05", "06", "07", "10", "11", "12"],
     "09": ["01"],
     "10": ["01"],
     # The clock now (issue 23; provisional number): reads notebook 01's tables.
     "11": ["01"],
+    # The tariff record by partner (issue 22; provisional number): reads notebook 02's trade_annual.csv.
+    "12": ["01", "02"],
 }
 
 

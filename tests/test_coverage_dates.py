@@ -45,7 +45,7 @@ STATEMENTS = [
     (DATE + r"\W{0,3}\(`?(as_of_\w+)`?\)", None),
     (r"2025[–-]26 (?:tables|deal tables|deals|deal documents|data)[^.\n]{0,40}?\b(?:reach|to|through|as of)\W+" + DATE, "as_of_deals"),
     (r"As-of date of the sources: \**" + DATE, "as_of_deals"),
-    (r"Latest date the sources reach: \**" + DATE, "as_of_tariffs"),
+    (r"Latest date the sources reach: \**" + DATE, "as_of_deals"),  # the deals review's phrase (the tariff notes give the key)
     (r"The deal tables now reach " + DATE, "as_of_deals"),
 ]
 

@@ -83,3 +83,14 @@ HEADER = ["CTY_CODE", "CTY_NAME", "CAL_DUT_MO", "CON_VAL_MO"]
 def test_a_malformed_api_answer_is_one_line_naming_the_month(answer, message):
     with pytest.raises(ValueError, match=rf"^the Census API answer for 2025-05{message}"):
         duties.read_census_api(answer, 2025, 5)
+
+
+def test_the_nearest_month_is_the_month_of_the_day_else_the_latest_published():
+    rates = duties.collected_rates(pd.DataFrame({
+        "partner_code": ["CHN"] * 3 + ["MEX"], "year": [2025, 2025, 2025, 2025], "month": [1, 2, 4, 1],
+        "imports_consumption_musd": [100.0, 100.0, 200.0, 50.0], "calculated_duty_musd": [10.0, 20.0, 10.0, 1.0]}))
+    assert duties.nearest_month_rate(rates, "CHN", "2025-02-27") == (pd.Timestamp("2025-02-01"), 0.2)
+    assert duties.nearest_month_rate(rates, "CHN", "2025-03-15") == (pd.Timestamp("2025-02-01"), 0.2)  # March unpublished
+    assert duties.nearest_month_rate(rates, "CHN", "2026-10-07") == (pd.Timestamp("2025-04-01"), 0.05)
+    month, rate = duties.nearest_month_rate(rates, "CHN", "2024-12-31")
+    assert month is None and rate != rate  # nothing published yet: NaN

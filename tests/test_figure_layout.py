@@ -194,12 +194,12 @@ def test_two_panel_trade_figure_legend_clear_of_the_export_line(tmp_path):
     ax.plot(days, china["exports_musd"] / 1000, label="US exports to China")
     ax.set(ylim=(0, None), title="US imports from China were 45% lower year on year by June 2025, but never stopped")
     ax.legend(loc="lower left")
-    path = tariffs.rate_path(schemas.load_raw(schemas.TARIFF_ACTIONS), "China")
+    path = tariffs.rate_path(*tariffs.load_record(), "China")
     plotting.draw_rate_path(low, path, end=days.max(), labels=False)
     saved(fig, tmp_path)
 
 
 def test_labelled_rate_path(tmp_path):
-    path = tariffs.rate_path(schemas.load_raw(schemas.TARIFF_ACTIONS), "China")
+    path = tariffs.rate_path(*tariffs.load_record(), "China")
     fig = plotting.labelled_rate_path(path, [f"change {i}" for i in range(len(path))], end="2026-10-10")
     saved(fig, tmp_path)

@@ -64,9 +64,9 @@ def build_laced_explorer(folder: Path) -> Path:
         table.loc[row, f"source_{table.loc[row, 'launch_from'].iloc[0]}"] = url
     table = laced(table, ["partner", "agreement"])
     docs = explorer.deal_rows(laced(schemas.load_raw(schemas.DEAL_DOCUMENTS), ["partner", "title", "legal_basis", "document_id"]))
-    actions = schemas.load_raw(schemas.TARIFF_ACTIONS)
-    path = tariffs.rate_path(actions, "China")  # computed from the clean table: the path itself is not under test
-    shown = laced(actions, ["measure", "legal_authority", "document", "rate_pct"])
+    actions, rates = tariffs.load_record()
+    path = tariffs.rate_path(actions, rates, "China")  # computed from the clean tables: the path itself is not under test
+    shown = laced(actions, ["measure", "legal_authority", "instrument", "source_effective"])
     rows = explorer.negotiation_rows(table, params["as_of_negotiations"])
     page = explorer.page(explorer.timeline_figure(rows, docs, params["as_of_negotiations"], params["pledge_start"], params["as_of_deals"]),
                          explorer.tariff_figure(path, shown, params["as_of_tariffs"]), rows, title=PAYLOADS[0], meta=PAYLOADS[1],
@@ -178,7 +178,7 @@ REPORT = input_path(REPORTS / "index.html")
 BOXES = """(function () {
   function box(el) { var r = el.getBoundingClientRect(); return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; }
   var out = {viewport: window.innerWidth, scroll: document.documentElement.scrollWidth, plots: {}};
-  ["timeline", "tariffs"].forEach(function (id) {
+  ["timeline", "tariffs", "partner-rates"].forEach(function (id) {
     var gd = document.getElementById(id);
     if (!gd) { return; }
     out.plots[id] = {box: box(gd), svg: box(gd.querySelector(".main-svg")),

@@ -23,7 +23,7 @@ from . import paths, schemas
 DATE_PATTERN = r"\d{4}-\d{2}(-\d{2})?"
 RAW_SPECS = [schemas.NEGOTIATIONS, schemas.PUBLISHED_DURATIONS, schemas.TRADE_PROMOTION_AUTHORITY, schemas.DEAL_DOCUMENTS,
              schemas.DEAL_PARTNERS, schemas.SOURCE_CONFLICTS, schemas.WTO_RTA, schemas.DURATION_STUDIES,
-             schemas.CENSUS_DUTIES, schemas.TARIFF_ACTIONS, schemas.CLAIMS, schemas.CLAIM_FACTS, schemas.CENSUS_TRADE,
+             schemas.CENSUS_DUTIES, schemas.TARIFF_ACTIONS, schemas.TARIFF_RATES, schemas.CLAIMS, schemas.CLAIM_FACTS, schemas.CENSUS_TRADE,
              schemas.LEGAL_DEADLINES]
 PROCESSED_DESCRIPTIONS = {
     "negotiations.csv": "The analysis table (notebook 01): every raw negotiation row, validated, with ISO3 partner codes, "
@@ -35,6 +35,9 @@ PROCESSED_DESCRIPTIONS = {
     "negotiation_trade_shares.csv": "Each negotiation partner's share of US goods trade at launch (notebook 02).",
     "trade_china_monthly.csv": "Monthly US goods trade with China, US$ millions (notebook 02).",
     "collected_rates.csv": "Calculated duties over imports for consumption by partner and month (notebook 02, Census).",
+    "tariff_rates_daily.csv": "The additional statutory US tariff each major 2025-26 partner faced, day by day, by legal "
+                              "authority (economy-wide layers summed into the headline; the highest product-specific rate "
+                              "beside it), from data/raw/tariff_actions.csv and tariff_rates.csv (notebook 12).",
 }
 
 

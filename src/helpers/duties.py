@@ -170,8 +170,10 @@ def add_eu27(tidy: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([tidy, eu[tidy.columns]], ignore_index=True)
 
 
-# The partners of census_duties_by_partner.csv: the tracked countries, the EU-27 sum and the world.
-TABLE_PARTNERS = tuple(sorted(set(CENSUS_CODES) | {"EUU"}))
+# The partners of census_duties_by_partner.csv: the tracked countries, the EU-27 sum and the world; and, from
+# January 2024, the other 2025-26 cohort partners with at least 0.5% of US imports in 2024 (read by name on the API
+# path, helpers.duties.census_partner).
+TABLE_PARTNERS = tuple(sorted(set(CENSUS_CODES) | {"EUU", "BRA", "IDN", "ISR", "MYS", "THA"}))
 
 
 def partner_table(tidy: pd.DataFrame) -> pd.DataFrame:
@@ -206,3 +208,13 @@ def coverage_problems(rebuilt: pd.DataFrame, committed: pd.DataFrame) -> list[st
         if missing:
             problems.append(f"{int(year)}-{int(month):02d}: no row for {', '.join(missing)}")
     return problems
+
+
+def nearest_month_rate(rates: pd.DataFrame, partner: str, day) -> tuple[pd.Timestamp, float] | tuple[None, float]:
+    """The collected rate (``collected_rates``) of the month containing ``day`` for ``partner``, or of the latest
+    published month before it; returns (first day of that month, rate), or (None, nan) if none is published."""
+    rows = rates[(rates["partner_code"] == partner) & (rates["date"] <= pd.Timestamp(day))].dropna(subset=["collected_rate"])
+    if rows.empty:
+        return None, float("nan")
+    last = rows.sort_values("date").iloc[-1]
+    return last["date"], float(last["collected_rate"])

@@ -25,7 +25,8 @@ from .dates import coarse_start, parse_partial_date
 # Colour-blind-safe colours (seaborn's "colorblind" palette, as in helpers.plotting), as hex for the browser.
 COLORS = {"signed": "#0173b2", "in_force": "#029e73", "failed": "#d55e00", "open": "#949494", "claim": "#de8f05",
           "announcement": "#cc78bc", "text": "#ca9161", "binding": "#0173b2", "order": "#029e73",
-          "fentanyl_ieepa": "#d55e00", "reciprocal_ieepa": "#de8f05", "section_122": "#0173b2"}
+          "fentanyl_ieepa": "#d55e00", "reciprocal_ieepa": "#de8f05", "section_122": "#0173b2", "ieepa_other": "#cc78bc",
+          "section_301": "#029e73", "section_338": "#56b4e9"}
 TRACK_LABELS = {"congressional_fta": "congressional FTA", "executive_agreement": "executive / limited agreement",
                 "renegotiation": "renegotiation", "accession": "accession", "plurilateral": "plurilateral"}
 OUTCOME_LABELS = {"signed": "signed", "ended": "ended unsigned", "open": "still open"}
@@ -36,8 +37,9 @@ DEAL_STAGES = {
     "binding agreement": ("binding", ("binding_agreement",), "star"),
     "US implementing order": ("order", ("implementing_order",), "triangle-up"),
 }
-LAYER_LABELS = {"fentanyl_ieepa": "IEEPA: fentanyl", "reciprocal_ieepa": "IEEPA: reciprocal",
-                "section_122": "Section 122 (Trade Act of 1974)"}
+LAYER_LABELS = {"fentanyl_ieepa": "IEEPA: fentanyl", "reciprocal_ieepa": "IEEPA: reciprocal", "ieepa_other": "IEEPA: other",
+                "section_122": "Section 122 (Trade Act of 1974)", "section_301": "Section 301 (all goods)",
+                "section_338": "Section 338 (all goods)"}
 MS_PER_DAY = 86_400_000
 SHORT_LABEL = 16  # characters of a row label on a phone
 _URL = re.compile(r"https?://\S+", re.IGNORECASE)
@@ -308,7 +310,7 @@ def tariff_figure(path: pd.DataFrame, actions: pd.DataFrame, end: str, partner: 
     extended to ``end``, with a marker at each change listing the actions that took effect (click: the document)."""
     import plotly.graph_objects as go
 
-    layers = [m for m in LAYER_LABELS if m in path.columns]
+    layers = [m for m in LAYER_LABELS if m in path.columns and path[m].any()]  # the layers this partner ever faced
     days = [d.strftime("%Y-%m-%d") for d in path["effective"]] + [end]
     fig = go.Figure()
     for m in layers:
@@ -321,10 +323,11 @@ def tariff_figure(path: pd.DataFrame, actions: pd.DataFrame, end: str, partner: 
         ids = r.actions.split()
         first = by_id.loc[ids[0]]
         lines = [f"<b>{r.effective:%Y-%m-%d}: total {r.total_pct:.0f}%</b>"]
+        instrument = "instrument" if "instrument" in by_id.columns else "document"  # the tariff record names the instrument
         for i in ids:
-            rate = by_id.at[i, "rate_pct"]
+            rate = by_id.at[i, "rate_pct"] if "rate_pct" in by_id.columns else None
             lines.append(f"{plotly_text(i)}: {safe_text(by_id.at[i, 'measure'])} {'' if pd.isna(rate) else plotly_text(rate) + '%'}"
-                         f" — {safe_text(by_id.at[i, 'legal_authority'], 60, 80)}<br>{safe_text(by_id.at[i, 'document'], 80, 160)}")
+                         f" — {safe_text(by_id.at[i, 'legal_authority'], 60, 80)}<br>{safe_text(by_id.at[i, instrument], 80, 160)}")
         source = first["source_document"] if isinstance(first["source_document"], str) else first["source_effective"]
         lines.append(f"<i>source:</i> {safe_text(source, 80, 160)}")
         hover.append("<br>".join(lines))
@@ -355,11 +358,12 @@ def figure_json(fig) -> str:
                       separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e").replace("/", "\\/")
 
 
-def page(timeline, tariffs, rows: pd.DataFrame, title: str, meta: str, intro: str, recent_end: str) -> str:
+def page(timeline, tariffs, rows: pd.DataFrame, title: str, meta: str, intro: str, recent_end: str, partner_rates=None) -> str:
     """The explorer page (``templates/explorer.html.j2``): plotly.js inline, the figures' JSON, the filters.
 
     Deterministic: fixed element ids, sorted JSON keys, no timestamp. ``title``, ``meta`` and ``intro`` are plain text
-    (escaped by the template); ``recent_end``: the right end (ISO day) of the 2025–26 close-up.
+    (escaped by the template); ``recent_end``: the right end (ISO day) of the 2025–26 close-up. ``partner_rates``: the
+    optional figure of each partner's stages and rate (``partner_rate_figure``), drawn in its own section.
     """
     from jinja2 import Environment, PackageLoader, select_autoescape
     from markupsafe import Markup
@@ -373,4 +377,4 @@ def page(timeline, tariffs, rows: pd.DataFrame, title: str, meta: str, intro: st
         title=title, meta=meta, intro=intro, options=filter_options(rows), n_rows=len(rows),
         plotly_js=Markup(get_plotlyjs().replace("</script", "<\\/script")), timeline_json=Markup(figure_json(timeline)),
         tariff_json=Markup(figure_json(tariffs)), rows_json=Markup(data),
-        recent_end=recent_end)
+        recent_end=recent_end, partner_json=Markup(figure_json(partner_rates)) if partner_rates is not None else None)

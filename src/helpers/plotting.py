@@ -513,12 +513,12 @@ def labelled_rate_path(path, labels: list[str], end) -> plt.Figure:
     for i, r in enumerate(path.itertuples(), start=1):
         ax.annotate(str(i), (r.effective, r.total_pct), xytext=(4, 4), textcoords="offset points", fontsize=8,
                     fontweight="bold", color=COLORS["failed"])
-    key = "\n".join(f"{i}. {text} (total {t:.0f}%)" for i, (text, t) in enumerate(zip(labels, path["total_pct"]), start=1))
+    key = "\n".join(f"{i}. {text} (total {t:g}%)" for i, (text, t) in enumerate(zip(labels, path["total_pct"]), start=1))
     ax.text(0.99, 0.97, key, transform=ax.transAxes, ha="right", va="top", multialignment="left", fontsize=7.8, color="0.2", linespacing=1.5,
             bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "0.8"})
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
     ax.set(xlabel="date the rate took effect",
-           ylabel="additional US tariff on Chinese goods, %\n(IEEPA + Section 122; excl. Sections 232/301)")
+           ylabel="additional US tariff on Chinese goods, %\n(economy-wide layers; excl. product lists)")
     return fig
 
 

@@ -19,7 +19,8 @@ BLOCKLIST_FILE = "compilation_notes/source_blocklist.txt"
 
 def blocklist(path=None) -> tuple[str, ...]:
     """Domains that must never be cited (mirrors of leaked documents, scraped copies, content farms, staging hosts,
-    encyclopedias), read from ``data/raw/compilation_notes/source_blocklist.txt`` (one domain a line, ``# why``)."""
+    encyclopedias, personal repositories), read from ``data/raw/compilation_notes/source_blocklist.txt`` (one domain, or
+    domain/path, a line, ``# why``)."""
     path = path or paths.RAW / BLOCKLIST_FILE
     record_read(path)  # validation depends on it: a notebook that validates re-runs when the list changes
     domains = []
@@ -31,10 +32,18 @@ def blocklist(path=None) -> tuple[str, ...]:
 
 
 def blocked_host(url: str, domains: tuple[str, ...]) -> str | None:
-    """The blocked domain that ``url`` belongs to (the domain or any subdomain, written with or without the trailing
-    dot of an absolute name: ``en.wikipedia.org.``), or None."""
-    host = (urlparse(url).hostname or "").lower().rstrip(".").removeprefix("www.")
-    return next((d for d in domains if host == d or host.endswith("." + d)), None)
+    """The blocked entry that ``url`` falls under, or None. An entry is a domain (matching it and any subdomain, the host
+    written with or without the trailing dot of an absolute name: ``en.wikipedia.org.``) or a domain with a path
+    (``github.com/someone``: that account's pages only, so one personal repository can be blocked while the public
+    data copies on the same host stay citable)."""
+    parsed = urlparse(url)
+    host = (parsed.hostname or "").lower().rstrip(".").removeprefix("www.")
+    path = parsed.path.lower().rstrip("/") + "/"
+    for entry in domains:
+        domain, _, prefix = entry.partition("/")
+        if (host == domain or host.endswith("." + domain)) and (not prefix or path.startswith("/" + prefix.rstrip("/") + "/")):
+            return entry
+    return None
 
 
 def blocked_sources(df: pd.DataFrame, domains: tuple[str, ...], all_columns: bool = False) -> list[Problem]:

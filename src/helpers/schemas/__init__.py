@@ -9,8 +9,8 @@ Where things live (everything is importable from ``helpers.schemas``):
 - ``columns``: the kinds of column (date, number, text) and ``TableSpec``
 - one module per family of raw tables, each with its schemas and its own row rules: ``negotiations``
   (negotiations, source conflicts, fast-track windows, published durations, duration studies), ``deals`` (the
-  2025–26 cohort and deal documents), ``tariffs`` (tariff actions: rates plausible for their layer, one action
-  per layer and day), ``trade`` (Census trade and duties), ``claims`` (claims and claim facts), ``world`` (the WTO
+  2025–26 cohort and deal documents), ``tariffs`` (tariff actions and the rates they set: dates in order, partners
+  exact, rates plausible for their layer), ``trade`` (Census trade and duties), ``claims`` (claims and claim facts), ``world`` (the WTO
   RTA export)
 - ``rules``: the rules every table shares (sources, as-of dates, dates in order, known partners, rows given twice,
   ids the notebooks rely on)
@@ -57,19 +57,31 @@ from .rules import (
     required_id_problems,
     source_problems,
 )
-from .tariffs import GROUP_PARTNERS, RATE_BOUNDS, TARIFF_ACTIONS, TARIFF_MEASURES, tariff_row_problems
+from .tariffs import (
+    COVERAGES,
+    RATE_BASES,
+    RATE_BOUNDS,
+    TARIFF_ACTIONS,
+    TARIFF_LAYERS,
+    TARIFF_MEASURES,
+    TARIFF_RATES,
+    tariff_action_problems,
+    tariff_rate_problems,
+)
 from .trade import CENSUS_DUTIES, CENSUS_TRADE
 from .world import WTO_DATES, WTO_RTA
 
 __all__ = [
     "CENSUS_DUTIES", "CENSUS_TRADE", "CLAIMS", "CLAIM_CHECKS", "CLAIM_FACTS", "COHORT_OUTCOMES", "COHORT_REASONS",
-    "DEADLINE_GROUPS", "DEAL_DOCUMENTS", "DEAL_PARTNERS", "DURATION_STUDIES", "GROUP_PARTNERS", "INSTRUMENTS", "KINDS",
+    "COVERAGES", "DEADLINE_GROUPS", "DEAL_DOCUMENTS", "DEAL_PARTNERS", "DURATION_STUDIES", "INSTRUMENTS", "KINDS",
     "LEGAL_BASES", "LEGAL_DEADLINES", "MARKUP", "SCRIPT_LINK", "NEGOTIATIONS", "NEGOTIATION_DATES", "NEGOTIATION_ORDER",
     "PROCESSED_NEGOTIATIONS", "PROCESSED_TABLES",
-    "PUBLISHED_DURATIONS", "RATE_BOUNDS", "RowRule", "SOURCE_CONFLICTS", "SOURCE_FORM", "STATUSES", "TARIFF_ACTIONS",
-    "TARIFF_MEASURES", "TRACKS", "TRADE_PROMOTION_AUTHORITY", "TableSpec", "WTO_DATES", "WTO_RTA", "date_column",
-    "date_columns", "deal_document_problems", "duplicate_row_problems", "future_problems", "link_problems", "load_processed", "load_raw",
+    "PUBLISHED_DURATIONS", "RATE_BASES", "RATE_BOUNDS", "RowRule", "SOURCE_CONFLICTS", "SOURCE_FORM", "STATUSES",
+    "TARIFF_ACTIONS", "TARIFF_LAYERS", "TARIFF_MEASURES", "TARIFF_RATES", "TRACKS", "TRADE_PROMOTION_AUTHORITY", "TableSpec",
+    "WTO_DATES", "WTO_RTA", "date_column",
+    "date_columns", "deal_document_problems", "duplicate_row_problems", "future_problems", "link_problems", "load_processed",
+    "load_raw",
     "negotiation_row_problems", "number_column", "order_problems", "partner_problems", "period_problems",
     "published_average_problems", "required_id_problems", "schema_problems", "source_columns", "source_problems",
-    "tariff_row_problems", "text_column", "validate_table",
+    "tariff_action_problems", "tariff_rate_problems", "text_column", "validate_table",
 ]

@@ -84,3 +84,18 @@ def load_processed(name: str) -> pd.DataFrame:
     except pa.errors.SchemaErrors as exc:
         failures = exc.failure_cases[["column", "check", "failure_case"]].head(10).to_string(index=False)
         raise ValueError(f"data/processed/{name} does not match its schema (re-run `make all`):\n{failures}") from None
+
+
+# The rate each partner faced, day by day (notebook 12): one row per partner and day, percent by legal authority.
+TARIFF_DAILY_LAYERS = ("reciprocal_ieepa", "fentanyl_ieepa", "ieepa_other", "section_122", "section_301", "section_338")
+PROCESSED_TABLES["tariff_rates_daily.csv"] = pa.DataFrameSchema(
+    {"date": pa.Column(str, pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$")), "partner": pa.Column(str),
+     "partner_code": pa.Column(str, pa.Check.str_matches(r"^[A-Z]{3}$")),
+     **{f"{layer}_pct": _typed(float, nullable=False, checks=[pa.Check.in_range(0, 200)]) for layer in TARIFF_DAILY_LAYERS},
+     "headline_pct": _typed(float, nullable=False, checks=[pa.Check.in_range(0, 300)]),
+     "all_in_layers": pa.Column(object, nullable=True),
+     "product_max_pct": _typed(float, nullable=False, checks=[pa.Check.in_range(0, 300)]),
+     "product_rates_in_force": _typed("Int64", nullable=False, checks=[pa.Check.ge(0)])},
+    checks=[pa.Check(lambda d: (d[[f"{layer}_pct" for layer in TARIFF_DAILY_LAYERS]].sum(axis=1) - d["headline_pct"]).abs().lt(1e-9),
+                     error="headline_pct must be the sum of the layers")],
+    strict=True, unique=["partner_code", "date"])
