@@ -22,7 +22,7 @@ LAYERS = {
     "domain": ["negotiations", "deals", "tariffs", "trade", "duties", "world", "provenance", "pace", "deadlines", "watch", "links",
                "ledger"],
     "analysis": ["replication", "survival_models", "survival", "stats", "claims", "results", "forecast"],
-    "presentation": ["plotting", "report", "explorer", "datapackage", "headline", "clock_now", "tariff_figures"],
+    "presentation": ["figure_layout", "plotting", "report", "explorer", "datapackage", "headline", "clock_now", "tariff_figures"],
 }
 LEVEL = {module: level for level, modules in enumerate(LAYERS.values()) for module in modules}
 
