@@ -75,5 +75,14 @@ update-trade-data: $(ENV_STAMP) ## download the current Census country file and 
 update-duties-data: $(ENV_STAMP) ## rebuild the raw duties table from the Census international trade API (needs internet)
 	$(PY) scripts/update_duties_data.py
 
+# Keeping current (README, "Keeping it current"): run by hand or on a schedule, never by `make all` or `make test`.
+# Both only read data/raw/; a person compiles and cites what they find.
+.PHONY: watch check-links
+watch: $(ENV_STAMP) ## list official documents published since each table's as-of date -> reports/source_watch.csv (needs internet)
+	$(PY) scripts/watch_sources.py
+
+check-links: $(ENV_STAMP) ## check every URL cited in data/raw/ -> reports/link_check.csv, archived copies of dead ones (needs internet)
+	$(PY) scripts/check_links.py
+
 clean: ## forget what ran (the next `make all` re-runs every notebook); keeps .venv and the published outputs
 	rm -rf $(EXEC) build

@@ -33,7 +33,8 @@ GOOD_ROWS = [
         "announced": "2020-02", "notified_congress": "", "source_notified_congress": "", "source_announced": "https://source.test/f",
         "first_round": "", "source_first_round": "", "concluded": "", "source_concluded": "",
         "signed": "", "source_signed": "", "entered_into_force": "", "source_entered_into_force": "",
-        "ended": "", "source_ended": "", "status": "ongoing", "status_verified": "", "source_status_verified": "", "notes": "",
+        "ended": "", "source_ended": "", "status": "ongoing", "status_verified": "2026-10-01",
+        "source_status_verified": "https://source.test/s", "notes": "",
     },
 ]
 

@@ -55,3 +55,28 @@ def test_one_rule_for_every_claim():
     with pytest.raises(KeyError, match="'zz' is not in reports/tables/results.csv"):
         claims.judge(_claim(evidence_keys="zz"), results, facts)
 
+
+
+def test_a_claim_over_possible_dates_gets_the_least_favourable_verdict():
+    results = pd.DataFrame({"value": [11.1, 9.0, 11.1, 30.0, 31.0]}, index=["p", "lo", "hi", "x", "y"])
+    facts = pd.DataFrame({"fact_id": [], "value": []})
+    weeks = _claim(check="number_by_date", claimed_value="11", evidence_keys="p", general_keys="lo;hi")
+    assert claims.judge(weeks, results, facts)[0] == "roughly accurate"  # 9.0 is 22% off, 11.1 within 5%
+    all_wrong = _claim(check="number_by_date", claimed_value="11", evidence_keys="x", general_keys="x;y")
+    assert claims.judge(all_wrong, results, facts)[0] == "inaccurate"  # every date makes it inaccurate
+
+
+def test_nearly_gets_a_wider_sample_of_the_same_count():
+    results = pd.DataFrame({"value": [83.0]}, index=["countries"])
+    facts = pd.DataFrame({"fact_id": ["f1"], "value": ["57"]})
+    c = _claim(check="nearly", claimed_value="60", evidence_keys="fact:f1", general_keys="countries")
+    verdict, how, samples = claims.judge_samples(c, results, facts)
+    assert verdict == claims.SOURCE_ONLY
+    assert [(s["role"], s["key"], s["value"], s["verdict"]) for s in samples] == [
+        ("source", "fact:f1", 57.0, "accurate"), ("wider", "countries", 83.0, "inaccurate")]
+    assert "countries = 83 (inaccurate)" in claims.judge(c, results, facts)[1]
+
+
+def test_unknown_check_is_an_error():
+    with pytest.raises(ValueError, match="unknown check"):
+        claims.judge(_claim(check="vibes"), pd.DataFrame({"value": [1.0]}, index=["a"]), pd.DataFrame())

@@ -8,7 +8,7 @@ from helpers import countries, plotting  # noqa: E402
 
 
 def test_country_names_to_codes():
-    assert countries.partner_code("Korea") == "KOR"
+    assert countries.partner_code("South Korea") == "KOR"
     assert countries.partner_code("Dominican Republic") == "DOM"
     assert countries.partner_code("European Union") == "EUU" and countries.is_bloc("EUU")
     assert countries.members("SACU") == ("ZAF", "BWA", "LSO", "NAM", "SWZ")

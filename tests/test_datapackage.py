@@ -110,3 +110,50 @@ def test_the_committed_workbook_holds_every_processed_table():
     assert wb.sheetnames == ["README"] + [p.stem for p in listing(PROCESSED, "*.csv")]
     negotiations = pd.read_csv(input_path(PROCESSED / "negotiations.csv"))  # the table the workbook was made from
     assert wb["negotiations"].max_row == len(negotiations) + 1
+
+
+# --- odd input (issue 28) ----------------------------------------------------------------------------------------------
+
+def test_a_header_with_surrounding_spaces_keeps_its_constraints(tmp_path, monkeypatch):
+    """Validation strips the spaces of ' status ', so the descriptor must still say what the column allows; the field
+    keeps the name as written, so the descriptor matches the file."""
+    from helpers import paths, schemas
+
+    lines = (RAW / "negotiations.csv").read_text(encoding="utf-8").split("\n", 1)
+    header = ",".join(f" {c} " if c in ("status", "negotiation_id") else c for c in lines[0].split(","))
+    (tmp_path / "negotiations.csv").write_text("\ufeff" + header + "\n" + lines[1], encoding="utf-8")  # and a BOM
+    monkeypatch.setattr(paths, "RAW", tmp_path)
+    titles, meanings = datapackage.dictionary(RAW / "README.md")
+    fields = {f["name"]: f for f in datapackage.raw_resource(schemas.NEGOTIATIONS, titles, meanings)["schema"]["fields"]}
+    assert fields[" status "]["constraints"]["enum"] == schemas.STATUSES
+    assert fields[" negotiation_id "]["constraints"] == {"pattern": "[a-z0-9][a-z0-9-]*", "required": True, "unique": True}
+    assert "negotiation_id" not in fields and fields[" status "]["description"] == meanings["negotiations.csv"]["status"]
+
+
+def test_an_unreadable_raw_file_is_one_line_naming_it(tmp_path, monkeypatch):
+    from helpers import paths, schemas
+    from helpers.io import RawDataError
+
+    (tmp_path / "negotiations.csv").write_bytes((RAW / "negotiations.csv").read_bytes().replace(b",", b',"', 1))
+    monkeypatch.setattr(paths, "RAW", tmp_path)
+    with pytest.raises(RawDataError, match=r"^negotiations.csv: 1 problem\(s\)\n  - negotiations.csv, line 1: not a readable"):
+        datapackage.raw_resource(schemas.NEGOTIATIONS, {}, {})
+
+
+@pytest.mark.parametrize("value,shown", [("before\x00after", r"'before\\x00after' holds a control character \(U\+0000\)"),
+                                         ("ok\x1b[2Kdone", r"'ok\\x1b\[2Kdone' holds a control character \(U\+001B\)"),
+                                         ("a\u200bb", r"'a\\u200bb' holds ZERO WIDTH SPACE")])
+def test_no_hidden_character_reaches_a_workbook_cell(value, shown):
+    """Before, a NUL byte was cut off with the rest of the cell (or openpyxl raised a bare IllegalCharacterError)."""
+    table = pd.DataFrame({"a": ["fine", value]})
+    with pytest.raises(ValueError, match=rf"^workbook sheet 'one': row 3, column 'a': {shown}"):
+        datapackage.workbook({"one": table}, [("Title", "text")], "2026-11-27")
+    with pytest.raises(ValueError, match=rf"^workbook sheet 'one': column name {shown}"):
+        datapackage.workbook({"one": pd.DataFrame({value: [1]})}, [("Title", "text")], "2026-11-27")
+
+
+def test_a_line_break_in_a_note_still_reaches_the_workbook():
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(datapackage.workbook({"one": pd.DataFrame({"a": ["two\nlines"]})}, [("T", "t")], "2026-11-27")))
+    assert wb["one"]["A2"].value == "two\nlines"

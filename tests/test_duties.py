@@ -51,3 +51,46 @@ def test_eu_sum_needs_every_member_and_rates_divide():
     rates = duties.collected_rates(with_eu)
     assert rates.loc[rates["partner_code"] == "EUU", "collected_rate"].item() == pytest.approx(0.1)
     assert duties.annual_rate(rates, "EUU", 2024) == pytest.approx(0.1)
+
+
+@pytest.mark.parametrize("content,message", [
+    (json.dumps({"ABW": ABW}), r"not a JSON array of countries"),
+    (json.dumps(["ABW"]), r"not a JSON array of countries"),
+    (json.dumps([{**ABW, "duties": ["3301"] * 12, "duties_year": None}]), r"column 'ABW': not a finite, non-negative number of "
+                                                                         r"dollars: duties month 1: '3301'"),
+    (json.dumps([{**ABW, "duties_year": None}]).replace("3301", "NaN"), r"duties month 1: nan"),
+    (json.dumps([{**ABW, "duties_year": None}]).replace("3301", "Infinity"), r"duties month 1: inf"),
+    (json.dumps([{**ABW, "import_value": [-1] * 12, "import_value_year": None}]), r"import_value month 1: -1"),
+])
+def test_a_malformed_year_file_is_one_error_naming_the_file(tmp_path, content, message):
+    """Before: a bare AttributeError or TypeError, or NaN and Infinity (valid in Python's JSON) passed as amounts."""
+    path = tmp_path / "2024.json"
+    path.write_text(content)
+    with pytest.raises(RawDataError, match=rf"^2024.json: 1 problem\(s\)\n  - 2024.json, .*{message}"):
+        duties.read_duties_json(path)
+
+
+HEADER = ["CTY_CODE", "CTY_NAME", "CAL_DUT_MO", "CON_VAL_MO"]
+
+
+@pytest.mark.parametrize("answer,message", [
+    ("<html>rate limited</html>", r" is not JSON"),
+    ("[]", r" is not a JSON array of rows with a header"),
+    (json.dumps([["CTY_CODE", "CTY_NAME"], ["5700", "CHINA"]]), r" lacks column\(s\) \['CAL_DUT_MO', 'CON_VAL_MO'\]"),
+    (json.dumps([HEADER, ["5700", "CHINA", "(D)", "1"]]), r": CAL_DUT_MO '\(D\)' \(country 5700\) is not"),
+    (json.dumps([HEADER, ["5700", "CHINA", "1", "inf"]]), r": CON_VAL_MO 'inf' \(country 5700\) is not"),
+])
+def test_a_malformed_api_answer_is_one_line_naming_the_month(answer, message):
+    with pytest.raises(ValueError, match=rf"^the Census API answer for 2025-05{message}"):
+        duties.read_census_api(answer, 2025, 5)
+
+
+def test_the_nearest_month_is_the_month_of_the_day_else_the_latest_published():
+    rates = duties.collected_rates(pd.DataFrame({
+        "partner_code": ["CHN"] * 3 + ["MEX"], "year": [2025, 2025, 2025, 2025], "month": [1, 2, 4, 1],
+        "imports_consumption_musd": [100.0, 100.0, 200.0, 50.0], "calculated_duty_musd": [10.0, 20.0, 10.0, 1.0]}))
+    assert duties.nearest_month_rate(rates, "CHN", "2025-02-27") == (pd.Timestamp("2025-02-01"), 0.2)
+    assert duties.nearest_month_rate(rates, "CHN", "2025-03-15") == (pd.Timestamp("2025-02-01"), 0.2)  # March unpublished
+    assert duties.nearest_month_rate(rates, "CHN", "2026-10-07") == (pd.Timestamp("2025-04-01"), 0.05)
+    month, rate = duties.nearest_month_rate(rates, "CHN", "2024-12-31")
+    assert month is None and rate != rate  # nothing published yet: NaN

@@ -9,7 +9,7 @@ import pytest
 from statsmodels.duration.survfunc import CumIncidenceRight
 
 from helpers import results, survival
-from helpers.params import horizons_months, load_params
+from helpers.params import claim_horizon, horizons_months, load_params
 from helpers.paths import ROOT
 
 
@@ -78,15 +78,21 @@ def test_results_contract_rejects_bad_rows():
 @pytest.mark.outputs
 def test_published_results_hold_the_required_keys():
     table = results.load()
+    hk = claim_horizon(load_params())[1]  # keys follow params.yaml ('18m' for an 18-month claim)
     required = ["share_signed_ever_agreements", "share_in_force_ever_agreements", "cif_signed_90d_agreements",
-                "cif_signed_18m_agreements", "cif_signed_5y_agreements", "cif_signed_18m_fta_agreements",
-                "cif_signed_18m_limited_agreements", "cif_signed_18m_agreements_launch_announced",
-                "cif_signed_18m_agreements_launch_notified", "median_months_to_signing_counting_failures_agreements",
+                f"cif_signed_{hk}_agreements", "cif_signed_5y_agreements", f"cif_signed_{hk}_fta_agreements",
+                f"cif_signed_{hk}_limited_agreements", f"cif_signed_{hk}_agreements_launch_announced",
+                f"cif_signed_{hk}_fta_agreements_launch_notified", f"cif_signed_{hk}_agreements_own_first_round",
+                f"cif_signed_{hk}_agreements_launch_bounds_low", f"cif_signed_{hk}_agreements_launch_bounds_high",
+                f"cif_signed_{hk}_agreements_range_low", f"cif_signed_{hk}_agreements_range_high",
+                "median_months_to_signing_counting_failures_agreements",
                 "mean_months_to_signing_fm_rebuilt", "mean_months_to_eif_fm_rebuilt", "deals_2025_share_binding_12m",
                 "deals_2025_partners_in_cohort", "deals_2025_announced_by_day90", "deals_2025_announced_by_aug1"]
     assert not [k for k in required if k not in table.index]
     assert table.loc["cif_signed_90d_agreements", "ci_high"] > 0
-    assert float(table.loc["cif_signed_18m_rows", "ci_high"]) - float(table.loc["cif_signed_18m_rows", "ci_low"]) > 0.2
+    assert float(table.loc[f"cif_signed_{hk}_rows", "ci_high"]) - float(table.loc[f"cif_signed_{hk}_rows", "ci_low"]) > 0.2
+    low, high = (float(table.loc[f"cif_signed_{hk}_agreements_range_{e}", "value"]) for e in ("low", "high"))
+    assert low <= float(table.loc[f"cif_signed_{hk}_agreements", "value"]) <= high
 
 
 def test_horizons_come_from_params():
@@ -125,3 +131,42 @@ def test_vectorised_median_interval_matches_the_generic_bootstrap():
                           "cause": rng.choice([0, 1, 2], size=40, p=[0.2, 0.6, 0.2])})
     slow = survival.cluster_bootstrap(frame, lambda f: survival.cif_median(f["months"], f["cause"]), "unit_id", 300, 7)
     assert survival.cif_median_interval(frame, "unit_id", 300, 7) == slow
+
+
+def test_one_interval_rule_exact_where_events_are_few():
+    # 3 of 26 signed by the horizon, none censored before it: the exact interval, never a lower bound of 0
+    months = [5.0, 6.0, 7.0] + [30.0] * 23
+    est = survival.cif_estimate(frame(months, [1, 1, 1] + [0] * 23), 12, "unit_id", 500, 1)
+    lo, hi = survival.clopper_pearson(3, 26)
+    assert est["ci_low"] == pytest.approx(lo) and est["ci_high"] == pytest.approx(hi) and est["ci_low"] > 0
+    assert est["method"].startswith("Clopper-Pearson exact interval (3 of 26")
+    # many events and non-events: the bootstrap
+    many = survival.cif_estimate(frame([5.0] * 20 + [30.0] * 20, [1] * 20 + [0] * 20), 12, "unit_id", 500, 1)
+    assert many["method"] == "bootstrap over units" and many["ci_low"] <= 0.5 <= many["ci_high"]
+
+
+def test_interval_for_always_names_its_kind():
+    assert survival.interval_for(0, 10, 0.0, 0.0, "boot")[2].startswith("Clopper-Pearson exact bound")
+    assert survival.interval_for(30, 60, 0.4, 0.6, "boot") == (0.4, 0.6, "boot")
+
+
+def test_convention_range_spans_calendar_and_exact_months():
+    f = frame([18.2, 30.0, 10.0], [1, 1, 1]).assign(months_calendar=[18.0, 30.0, 10.0])
+    r = survival.convention_range(f, 18)
+    assert r["exact days"] == pytest.approx(1 / 3) and r["calendar months"] == pytest.approx(2 / 3)
+    assert (r["low"], r["high"]) == (pytest.approx(1 / 3), pytest.approx(2 / 3))
+
+
+def test_compare_groups_reports_each_group_and_the_test():
+    fast = frame([1.0] * 12 + [30.0] * 12, [1] * 12 + [0] * 12).assign(unit_id=[f"f{i}" for i in range(24)])
+    slow = frame([30.0] * 24, [1] * 24).assign(unit_id=[f"s{i}" for i in range(24)])
+    t = survival.compare_groups({"fast": fast, "slow": slow}, 12, {"fast": "slow"}, 200, 1, permutations=499).set_index("group")
+    assert t.loc["fast", "value"] == pytest.approx(0.5) and t.loc["slow", "value"] == 0
+    assert t.loc["fast", "p_value"] < 0.01 and np.isnan(t.loc["slow", "p_value"])
+    assert t.loc["slow", "method"].startswith("Clopper-Pearson exact bound") and t.loc["fast", "units"] == 24
+
+
+def test_a_median_never_reached_in_most_resamples_gives_an_infinite_bound_not_nan():
+    f = frame([10.0, 20.0, 30.0] + [40.0] * 5, [1, 1, 1] + [0] * 5)
+    lo, hi = survival.cif_median_interval(f, "unit_id", 300, 1)
+    assert hi == float("inf") and np.isfinite(lo)

@@ -6,7 +6,7 @@ import re
 import pandas as pd
 import pytest
 
-from helpers import explorer
+from helpers import explorer, tariff_figures
 
 EVIL = "</script><script>alert('x')</script>"
 
@@ -57,8 +57,8 @@ def documents() -> pd.DataFrame:
 
 
 def tariff_path():
-    path = pd.DataFrame({"effective": pd.to_datetime(["2025-02-04", "2025-04-10"]), "total_pct": [10.0, 135.0],
-                         "fentanyl_ieepa": [10.0, 10.0], "reciprocal_ieepa": [0.0, 125.0], "section_122": [0.0, 0.0],
+    path = pd.DataFrame({"effective": pd.to_datetime(["2025-02-04", "2025-04-10"]), "total_pct": [10.0, 140.0],
+                         "fentanyl_ieepa": [10.0, 10.0], "reciprocal_ieepa": [0.0, 125.0], "section_122": [0.0, 5.0],
                          "actions": ["t1", "t2 t3"]})
     actions = pd.DataFrame({"action_id": ["t1", "t2", "t3"], "measure": ["fentanyl_ieepa", "reciprocal_ieepa", "pause"],
                             "rate_pct": ["10", "125", None], "legal_authority": ["IEEPA", "IEEPA", EVIL],
@@ -172,3 +172,105 @@ def test_filter_options_list_only_what_is_present():
     assert [v for v, _ in options["track"]] == ["congressional_fta", "executive_agreement", "accession"]
     assert [v for v, _ in options["era"]] == ["2000s", "2010s", "2020s"]
     assert [v for v, _ in options["outcome"]] == ["signed", "ended", "open"]
+
+
+@pytest.mark.parametrize("source", [
+    "https://ustr.gov@ev.il/x",  # opens ev.il
+    "https://ustr.gov:443@ev.il/x",
+    "https://ustr.gov/\u202egpj.exe",  # right-to-left override: reads as another address
+    "https://ustr.gov\u200b.ev.il/",  # zero-width space in the host
+    "https://ustr.gоv/",  # a Cyrillic o in the host
+    "https://ustr.gov/a\u0000b",
+    "javascript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+])
+def test_source_url_refuses_urls_that_mislead_about_where_they_go(source):
+    assert explorer.source_url(source) is None
+    assert explorer.source_url(f"see {source} (USTR)") is None
+
+
+def test_source_url_keeps_plain_urls_with_queries_and_ports():
+    assert explorer.source_url("https://www.govinfo.gov/app/details/FR-2025-04-07?x=1&y=2#p3.") == \
+        "https://www.govinfo.gov/app/details/FR-2025-04-07?x=1&y=2#p3"
+    assert explorer.source_url("http://example.gov:8080/a_b-c~d") == "http://example.gov:8080/a_b-c~d"
+
+
+def test_plotly_text_leaves_no_markup_and_shows_invisible_characters():
+    text = explorer.plotly_text('<a href="//ev.il">A</a> & <span style="font-size:300px">S</span> "q"')
+    assert "<" not in text and ">" not in text and "&lt;a href=\"//ev.il\"&gt;" in text and "&amp;" in text
+    assert '"q"' in text  # Plotly would show &quot; literally
+    assert explorer.plotly_text("Chile\u202e\u200b") == "Chile[U+202E][U+200B]"
+    assert explorer.plotly_text(None) == "" and explorer.plotly_text(float("nan")) == ""
+
+
+def test_every_name_reaching_the_timeline_is_escaped():
+    evil = '<a href="//ev.il" target="_self">A</a>'
+    rows = explorer.negotiation_rows(negotiations(partner=evil), "2026-11-27")
+    docs = explorer.deal_rows(documents().assign(partner=[evil, evil, "<b>Y</b>", "<b>Y</b>"]))
+    fig = explorer.timeline_figure(rows, docs, "2026-11-27", "2025-04-10", deals_as_of="2026-08-21")
+    texts = [*fig.layout.yaxis.categoryarray, *fig.layout.yaxis2.categoryarray, *fig.layout.meta["short_y"],
+             *fig.layout.meta["short_y2"], *(a.text for a in fig.layout.annotations)]
+    for trace in fig.data:
+        texts += [trace.name, *(trace.y or []), *(trace.hovertext or [])]
+    assert texts and not [t for t in texts if re.search(r"<(?!/?(b|i|br)>)", t)], "only our own <b>, <i>, <br> markup"
+    assert any("&lt;a href" in t for t in fig.layout.yaxis2.categoryarray)
+
+
+def test_short_labels_name_the_row_in_a_few_characters():
+    assert explorer.short_label("Chile", "US-Chile FTA") == "Chile FTA"
+    assert explorer.short_label("Canada", "NAFTA") == "Canada · NAFTA"
+    assert len(explorer.short_label("FTAA participants (33 Western Hemisphere countries)", "FTAA")) == explorer.SHORT_LABEL
+    rows = explorer.negotiation_rows(negotiations(), "2026-11-27")
+    assert rows["short"].str.len().max() <= explorer.SHORT_LABEL + len("&lt;&gt;") * 4
+
+
+def test_each_panel_draws_its_own_as_of_line():
+    rows = explorer.negotiation_rows(negotiations(), "2026-11-27")
+    fig = explorer.timeline_figure(rows, explorer.deal_rows(documents()), "2026-11-27", "2025-04-10", deals_as_of="2026-08-21")
+    lines = {(s.yref, s.x0) for s in fig.layout.shapes}
+    assert lines == {("y domain", "2025-04-10"), ("y domain", "2026-11-27"), ("y2 domain", "2025-04-10"), ("y2 domain", "2026-08-21")}
+    assert "as of 2026-08-21" in fig.layout.annotations[1].text and "since 2003" in fig.layout.annotations[0].text
+
+
+def test_partner_rate_figure_shows_one_partner_at_a_time_with_its_documents_escaped():
+    path, _ = tariff_path()
+    docs = explorer.deal_rows(documents()).assign(title=EVIL)
+    collected = pd.DataFrame({"partner_code": ["CHN", "CHN", "MEX"], "date": pd.to_datetime(["2025-03-01", "2025-04-01", "2025-04-01"]),
+                              "collected_rate": [0.2, 0.4, 0.05]})
+    paths = {"China": path, "Mexico": path.assign(reciprocal_ieepa=0.0, section_122=0.0, total_pct=10.0)}
+    docs = docs.assign(partner=docs["partner"].map({"Xland": "China", "Yland": "Mexico"}))
+    fig = tariff_figures.partner_rate_figure(paths, collected, docs, "2025-01-20", "2025-12-31")
+    menu = fig.layout.updatemenus[0].buttons
+    assert [b.label for b in menu] == ["China", "Mexico"]
+    shown = {b.label: [t.uid for t, v in zip(fig.data, b.args[0]["visible"]) if v] for b in menu}
+    assert shown["China"] == [t.uid for t in fig.data if "china" in t.uid]
+    assert [u for u in shown["Mexico"] if u.startswith("rate-")] == ["rate-mexico-fentanyl_ieepa"]  # only the layers it faced
+    assert [t.visible for t in fig.data].count(True) == len(shown["China"])  # the first partner shows first
+    paid = next(t for t in fig.data if t.uid == "paid-china")
+    assert list(paid.y) == [20.0, 40.0]
+    marks = [t for t in fig.data if t.uid.startswith("stage-china") and len(t.x)]
+    assert marks and all("&lt;script" in h and "<script" not in h for t in marks for h in t.hovertext)
+    assert fig.layout.xaxis.range == ("2025-01-20", "2025-12-31")
+
+
+def test_partner_rate_figure_says_where_a_rate_is_an_all_in_cap():
+    path, _ = tariff_path()
+    capped = path.assign(all_in=["reciprocal_ieepa" if i == len(path) - 1 else "" for i in range(len(path))])
+    empty = pd.DataFrame(columns=["partner_code", "date", "collected_rate"])
+    fig = tariff_figures.partner_rate_figure({"China": capped}, empty, explorer.deal_rows(documents()).iloc[:0], "2025-01-20",
+                                             "2025-12-31")
+    layer = next(t for t in fig.data if t.uid == "rate-china-reciprocal_ieepa")
+    assert ["all-in cap" in h for h in layer.hovertext] == [False] * (len(path) - 1) + [True, True]  # the last change, extended
+
+
+def test_the_page_draws_the_partner_view_only_when_given():
+    path, actions = tariff_path()
+    rows = explorer.negotiation_rows(negotiations(), "2026-11-27")
+    docs = explorer.deal_rows(documents())
+    args = (explorer.timeline_figure(rows, docs, "2026-11-27", "2025-04-10"), explorer.tariff_figure(path, actions, "2025-12-31"), rows)
+    kwargs = {"title": "t", "meta": "m", "intro": "i", "recent_end": "2026-11-27"}
+    assert 'id="partner-rates"' not in explorer.page(*args, **kwargs)
+    figure = tariff_figures.partner_rate_figure({"China": path}, pd.DataFrame(columns=["partner_code", "date", "collected_rate"]),
+                                                docs.assign(partner="China"), "2025-01-20", "2025-12-31")
+    with_view = explorer.page(*args, **kwargs, partner_rates=figure)
+    assert 'id="partner-rates"' in with_view and "var PARTNERS = " in with_view

@@ -25,7 +25,8 @@ def test_durations_and_censoring():
     # No first round: launch falls back on the announcement, said in launch_from; month precision -> calendar.
     assert kenya["launch_from"] == "announced" and kenya["announced_precision"] == "month"
     assert kenya["outcome"] == "open" and kenya["signing_event"] == 0
-    assert kenya["time_to_signing_months"] == 12 * 6 + 9 and kenya["time_to_signing_basis"] == "calendar"
+    # censored at its last verified status (2026-10-01), not at as_of
+    assert kenya["time_to_signing_months"] == 12 * 6 + 8 and kenya["time_to_signing_basis"] == "calendar"
     assert math.isnan(kenya["months_launch_to_signing"])
 
 
@@ -92,3 +93,45 @@ def test_processed_schema_catches_a_broken_derivation():
         PROCESSED_NEGOTIATIONS.validate(broken)
     with pytest.raises(pa.errors.SchemaError):
         PROCESSED_NEGOTIATIONS.validate(table.assign(months_launch_to_signing=-1.0))
+
+
+def test_one_end_of_talks_for_the_processed_table_and_every_estimate():
+    from helpers.negotiations import end_of_talks, survival_frame
+
+    verified = [dict(GOOD_ROWS[1], status_verified="2024-01-25", source_status_verified="https://source.test/v")]
+    t = analysis_table(raw(verified), as_of="2026-11-27")
+    # open talks stop at their last verified status, in the processed table as in the estimates (not at as_of)
+    assert t.loc[0, "time_to_signing_months"] == 12 * 3 + 11
+    f = survival_frame(raw(verified).assign(unit_id="k"), "first_round", "signed", "2026-11-27", 30.4375)
+    assert f.loc[0, "months"] == t.loc[0, "time_to_signing_months"] and f.loc[0, "stop"] == "2024-01-25"
+    row = pd.Series(dict(GOOD_ROWS[1], status="abandoned")).replace("", None)
+    assert end_of_talks(row, "signed", "2026-11-27") == (None, None, "ended without a dated end")
+    undated = pd.Series(dict(GOOD_ROWS[0], signed="", status="in_force")).replace("", None)
+    assert end_of_talks(undated, "signed", "2026-11-27")[2] == "in_force, but no signed date was found"
+
+
+def test_the_processed_table_reproduces_every_published_duration():
+    """Every row's time to signing in the processed table equals the estimates' survival time for that row."""
+    from helpers import schemas
+    from helpers.negotiations import survival_frame
+
+    table = schemas.load_processed("negotiations.csv")
+    f = survival_frame(table, "first_round", "signed", "2026-11-27", 30.4375).set_index("negotiation_id")
+    both = table.set_index("negotiation_id").join(f[["months"]], how="inner")
+    assert len(both) >= len(table) - 5
+    assert (both["time_to_signing_months"] - both["months"]).abs().max() < 1e-9
+
+
+def test_calendar_months_and_the_bounds_of_a_missing_first_round():
+    from helpers.negotiations import survival_frame
+
+    rows = [dict(GOOD_ROWS[0], negotiation_id="a", first_round="", source_first_round="", announced="2000-11-29",
+                 concluded="2002-12-11")]
+    f = survival_frame(raw(rows).assign(unit_id="a"), "first_round", "signed", "2026-11-27", 30.4375, bound_missing_launch=True)
+    assert f.loc[0, "launch_from"] == "announced"
+    assert f.loc[0, "months_calendar"] == 12 * 2 + 7  # 2000-11 -> 2003-06
+    # the first round lies between the announcement and the conclusion: the range spans both
+    assert f.loc[0, "months_high"] == pytest.approx((pd.Timestamp("2003-06-06") - pd.Timestamp("2000-11-29")).days / 30.4375)
+    assert f.loc[0, "months_low"] == pytest.approx((pd.Timestamp("2003-06-06") - pd.Timestamp("2002-12-11")).days / 30.4375)
+    plain = survival_frame(raw(rows).assign(unit_id="a"), "first_round", "signed", "2026-11-27", 30.4375)
+    assert plain.loc[0, "months_low"] == plain.loc[0, "months_high"] == f.loc[0, "months"]

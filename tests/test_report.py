@@ -83,3 +83,42 @@ def test_the_report_page_escapes_data_and_fits_small_screens():
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "<a href='t.csv'>link</a>" in page  # captions are trusted HTML built by the report notebook
     assert '<meta name="viewport"' in page and "<td>4</td>" in page  # whole numbers shown as such
+
+
+def _report_links(section: str) -> tuple[list[str], str]:
+    """hrefs inside the report's section ``section`` and that section's text."""
+    import re
+
+    page = input_path(REPORTS / "index.html").read_text(encoding="utf-8")
+    body = re.search(rf'<section id="{section}">(.*?)</section>', page, re.S).group(1)
+    return re.findall(r'href="([^"]+)"', body), body
+
+
+def test_the_download_section_links_every_csv():
+    from helpers.paths import PROCESSED, RAW, TABLES
+
+    hrefs, _ = _report_links("downloads")
+    wanted = ({f"../data/raw/{p.name}" for p in RAW.glob("*.csv")} | {f"../data/processed/{p.name}" for p in PROCESSED.glob("*.csv")}
+              | {f"tables/{p.name}" for p in TABLES.glob("*.csv")} | {"../datapackage.json", "deal_clock_tables.xlsx"})
+    assert "tables/results.csv" in wanted
+    assert not wanted - set(hrefs), f"not linked from the download section: {sorted(wanted - set(hrefs))}"
+
+
+def test_the_provenance_table_lists_every_raw_table():
+    from helpers.paths import RAW
+
+    _, body = _report_links("data")
+    missing = [p.name for p in RAW.glob("*.csv") if f"<td>data/raw/{p.name}</td>" not in body]
+    assert not missing, f"raw tables missing from the provenance table: {missing}"
+
+
+def test_download_tables_describe_each_table(tmp_path):
+    import pandas as pd
+
+    for name in ("results.csv", "zz_new.csv", "yy_other.csv"):
+        (tmp_path / name).write_text("a\n1\n")
+    outputs = pd.DataFrame({"output": ["tables/zz_new.csv"], "notebook": ["05_x.ipynb"]})
+    rows = report.download_tables(tmp_path, outputs)
+    assert [r["href"] for r in rows] == ["tables/results.csv", "tables/yy_other.csv", "tables/zz_new.csv"]
+    assert rows[0]["what"].startswith("every headline number") and rows[2]["what"] == "a table written by 05_x.ipynb (CSV)"
+    assert rows[1]["what"] == "a table of the report (CSV)"

@@ -96,3 +96,21 @@ def test_trade_shares():
                                 {"sacu": 2000, "x": 2000, "ftaa": 2000})
     assert shares["sacu"] == pytest.approx(0.03)
     assert np.isnan(shares["x"]) and np.isnan(shares["ftaa"])
+
+
+@pytest.mark.parametrize("column,value,message", [
+    ("year", "2O24", r"line 4, column 'year': '2O24' is not a year"),
+    ("CTY_CODE", "57OO", r"line 4, column 'CTY_CODE': '57OO' is not a Census country code \(a number\)"),
+    ("CTYNAME", "China\x1b[2K", r"line 4, column 'CTYNAME': 'China\\x1b\[2K' holds a control character \(U\+001B\)"),
+    ("CTYNAME", "China\u202e", r"line 4, column 'CTYNAME': 'China\\u202e' holds RIGHT-TO-LEFT OVERRIDE"),
+    ("IJAN", "inf", r"line 4, column 'IJAN': 'inf' is not a number"),
+])
+def test_every_malformed_census_cell_is_named_never_a_bare_exception(tmp_path, column, value, message):
+    """Before, a bad year was a bare ValueError, a bad code was blamed on the name, and a name with a hidden character
+    passed as China."""
+    bad = census_fixture(tmp_path / "c.csv")
+    df = pd.read_csv(bad, dtype=str)
+    df.loc[2, column] = value
+    df.to_csv(bad, index=False)
+    with pytest.raises(RawDataError, match=rf"^c.csv: 1 problem\(s\)\n  - c.csv, {message}"):
+        trade.read_census_layout(bad)

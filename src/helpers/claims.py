@@ -67,42 +67,75 @@ def evidence_value(key: str, results: pd.DataFrame, facts: pd.DataFrame) -> floa
     return float(results.loc[key, "value"])
 
 
-def judge(claim: pd.Series, results: pd.DataFrame, facts: pd.DataFrame) -> tuple[str, str]:
-    """The one rule every claim goes through: (verdict, how it was reached), from the claim's row of claims.csv.
+FAVOURABLE = ("accurate", "roughly accurate", "inaccurate")  # most to least favourable
 
-    - number: ``verdict_for_number`` against the first evidence key (the claim's source sample); if that is accurate or
-      roughly accurate but any ``general_keys`` sample makes it inaccurate: accurate for its source sample, misleading
-      as a general statement;
-    - nearly: "nearly X" (at most X, within 10%); at_least: every evidence value at least X;
-    - number_by_date: the check depends on a date nobody knows (the article's): judged at the assumed date and at both
-      ends of the possible range (``general_keys`` = low;high); if the verdicts differ, unverifiable;
-    - pledge: fulfilled or unfulfilled, never "accurate"; statement and forecast: unverifiable.
+
+def least_favourable(verdicts) -> str:
+    """The least favourable of some number verdicts ('unverifiable' if any is)."""
+    verdicts = list(verdicts)
+    if "unverifiable" in verdicts:
+        return "unverifiable"
+    return max(verdicts, key=FAVOURABLE.index)
+
+
+def _sample_label(key: str) -> str:
+    return key.removeprefix("fact:")
+
+
+def judge_samples(claim: pd.Series, results: pd.DataFrame, facts: pd.DataFrame) -> tuple[str, str, list[dict]]:
+    """The one rule every claim goes through: (verdict, rule applied, samples), from the claim's row of claims.csv.
+
+    Each sample is a dict: role ('source' = the claim's own source sample or the assumed date; 'wider' = the same
+    statistic — same clock, success and population definition — on a wider sample, or another possible date), key,
+    value, verdict.
+
+    - number / nearly: the verdict on the source sample (``verdict_for_number``; "nearly X": at most X, within 10%);
+      if it is accurate or roughly accurate but a wider sample of the same statistic makes it inaccurate: accurate for
+      its source sample, misleading as a general statement;
+    - number_by_date: the claim depends on a date nobody knows (the article's): judged at the assumed date and at both
+      ends of the possible range (``general_keys`` = low;high); the verdict is the least favourable any date gives,
+      and unverifiable only if some dates make it inaccurate and others do not;
+    - at_least: every evidence value at least X; pledge: fulfilled or unfulfilled, never "accurate";
+      statement and forecast: unverifiable.
     """
-    check, claimed = claim["check"], float(claim["claimed_value"]) if pd.notna(claim["claimed_value"]) else float("nan")
+    check = claim["check"]
+    claimed = float(claim["claimed_value"]) if pd.notna(claim["claimed_value"]) else float("nan")
     keys, general = _keys(claim["evidence_keys"]), _keys(claim["general_keys"])
-    values = [evidence_value(k, results, facts) for k in keys]
+    if check not in CHECKS:
+        raise ValueError(f"claim {claim['claim_id']}: unknown check '{check}' (one of {CHECKS})")
     if check in ("statement", "forecast"):
-        return "unverifiable", "a statement of an official or a forecast: nothing to check it against"
+        return "unverifiable", "a statement of an official or a forecast: nothing to check it against", []
+    values = {k: evidence_value(k, results, facts) for k in keys}
     if check == "pledge":
-        return ("fulfilled" if values[0] >= claimed else "unfulfilled"), f"{values[0]:g} against {claimed:g} pledged"
+        (key, v), = list(values.items())[:1]
+        verdict = "fulfilled" if v >= claimed else "unfulfilled"
+        return verdict, f"a pledge: {v:g} against {claimed:g} pledged", [{"role": "source", "key": key, "value": v, "verdict": verdict}]
     if check == "at_least":
-        ok = all(v >= claimed for v in values)
-        return ("accurate" if ok else "inaccurate"), ", ".join(f"{v:g}" for v in values) + f" against at least {claimed:g}"
-    if check == "nearly":
-        return verdict_for_number(claimed, values[0], nearly=True), f"{values[0]:g} against nearly {claimed:g}"
+        samples = [{"role": "source" if i == 0 else "wider", "key": k, "value": v,
+                    "verdict": "accurate" if v >= claimed else "inaccurate"} for i, (k, v) in enumerate(values.items())]
+        verdict = "accurate" if all(s["verdict"] == "accurate" for s in samples) else "inaccurate"
+        return verdict, f"at least {claimed:g} in every sample", samples
+    nearly = check == "nearly"
+    key = keys[0]
+    samples = [{"role": "source", "key": key, "value": values[key], "verdict": verdict_for_number(claimed, values[key], nearly)}]
+    samples += [{"role": "wider", "key": k, "value": (v := evidence_value(k, results, facts)),
+                 "verdict": verdict_for_number(claimed, v, nearly)} for k in general]
+    source, others = samples[0]["verdict"], [s["verdict"] for s in samples[1:]]
     if check == "number_by_date":
-        low, high = (evidence_value(k, results, facts) for k in general)
-        verdicts = {verdict_for_number(claimed, v) for v in (values[0], low, high)}
-        how = f"at the assumed date {values[0]:.1f}; over the possible dates {min(low, high):.1f} to {max(low, high):.1f}"
-        return (verdicts.pop() if len(verdicts) == 1 else "unverifiable"), how
-    if check == "number":
-        verdict = verdict_for_number(claimed, values[0])
-        others = {k: evidence_value(k, results, facts) for k in general}
-        how = f"{values[0]:.1f} on its source sample" + "".join(f"; {v:.1f} ({k})" for k, v in others.items())
-        if verdict in ("accurate", "roughly accurate") and any(verdict_for_number(claimed, v) == "inaccurate" for v in others.values()):
-            return SOURCE_ONLY, how
-        return verdict, how
-    raise ValueError(f"claim {claim['claim_id']}: unknown check '{check}' (one of {CHECKS})")
+        verdicts = {source, *others}
+        if "inaccurate" in verdicts and verdicts != {"inaccurate"}:
+            return "unverifiable", "depends on the unknown date: some possible dates make it inaccurate, others not", samples
+        return least_favourable(verdicts), "the least favourable verdict over every possible date", samples
+    if source in ("accurate", "roughly accurate") and "inaccurate" in others:
+        return SOURCE_ONLY, "holds on its source sample, not on a wider sample of the same statistic", samples
+    return source, ("the same statistic on its source sample" + (" and every wider sample" if others else "")), samples
+
+
+def judge(claim: pd.Series, results: pd.DataFrame, facts: pd.DataFrame) -> tuple[str, str]:
+    """(verdict, how it was reached) by ``judge_samples``; ``how`` lists every sample's value and verdict."""
+    verdict, rule, samples = judge_samples(claim, results, facts)
+    shown = "; ".join(f"{s['role']} {_sample_label(s['key'])} = {s['value']:.4g} ({s['verdict']})" for s in samples)
+    return verdict, f"{rule}" + (f": {shown}" if shown else "")
 
 
 def check_references(claims: pd.DataFrame, facts: pd.DataFrame, results: pd.DataFrame | None = None) -> None:
@@ -129,16 +162,22 @@ def check_references(claims: pd.DataFrame, facts: pd.DataFrame, results: pd.Data
 
 
 def ledger(claims: pd.DataFrame, evidence: dict[str, str], results: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
-    """The claims ledger: every claim of ``claims`` with its evidence in words, the verdict of ``judge`` and how it was
-    reached. Raises ``KeyError`` naming a claim without evidence text."""
+    """The claims ledger: every claim of ``claims`` with its evidence in words, the verdict of ``judge_samples``, the
+    rule applied and every sample it was judged on. Raises ``KeyError`` naming a claim without evidence text."""
     missing = [c for c in claims["claim_id"] if c not in evidence]
     if missing:
         raise KeyError(f"no evidence written for claim(s) {missing}")
     rows = []
     for _, claim in claims.iterrows():
-        verdict, how = judge(claim, results, facts)
+        verdict, rule, samples = judge_samples(claim, results, facts)
         used = claim["facts_used"].split() if isinstance(claim["facts_used"], str) else []
         rows.append({**ledger_row(claims, claim["claim_id"], evidence[claim["claim_id"]], verdict, used),
-                     "check": claim["check"], "how": how})
+                     "check": claim["check"], "rule": rule, "samples": describe_samples(samples),
+                     "how": judge(claim, results, facts)[1]})
     return pd.DataFrame(rows)
+
+
+def describe_samples(samples: list[dict]) -> str:
+    """The samples a claim was judged on, in words: 'source: key = value (verdict); wider: …'."""
+    return "; ".join(f"{s['role']}: {_sample_label(s['key'])} = {s['value']:.4g} ({s['verdict']})" for s in samples)
 

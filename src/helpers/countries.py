@@ -20,7 +20,8 @@ GROUP_PREFIXES: dict[str, str] = {
     "IPEF partners": "IPEF",
     "EGA participants": "EGA",
     "ACTA negotiating parties": "ACTA",
-    "ITA expansion participants": "ITA",
+    "ITA expansion participants": "ITAP",  # not ITA: that is Italy's ISO3 code
+    "ITA participants": "ITAP",
     "GPA parties": "GPA",
     "JSI e-commerce participants": "JSIE",
 }
@@ -39,21 +40,67 @@ def _converter():
     return coco.CountryConverter()
 
 
+# Spellings our raw tables use that are neither country_converter's short nor its official name. A new spelling is
+# added here, on purpose, never matched by a pattern: the one place for aliases.
+ALIASES: dict[str, str] = {
+    "Brunei": "BRN",
+    "Taiwan (under AIT/TECRO auspices)": "TWN",
+}
+
+
+@lru_cache(maxsize=1)
+def _names() -> dict[str, str]:
+    """Every exact name a partner may be given -> its code: country_converter's short and official names, ISO3 codes,
+    and ``ALIASES``."""
+    data = _converter().data
+    names: dict[str, str] = {}
+    for column in ("ISO3", "name_official", "name_short"):  # later columns win where two countries share a name
+        names.update({str(n): str(code) for n, code in zip(data[column], data["ISO3"]) if isinstance(n, str)})
+    return {**names, **ALIASES}
+
+
+def _group_code(name: str) -> str | None:
+    """The code of a group named by its prefix alone or followed by a note in brackets ('FTAA participants (34)')."""
+    for prefix, code in GROUP_PREFIXES.items():
+        if name == prefix or (name.startswith(prefix + " (") and name.endswith(")")):
+            return code
+    return None
+
+
 @lru_cache(maxsize=1024)
 def partner_code(name: str) -> str:
-    """ISO3 code of a country name, or the bloc code of a bloc/group; raises ``UnknownCountryError``."""
+    """ISO3 code of a country, or the code of a bloc or group, from its exact name; raises ``UnknownCountryError``.
+
+    Exact means a bloc of ``BLOCS``, a group of ``GROUP_PREFIXES`` (the prefix, optionally with a note in brackets),
+    an ``ALIASES`` spelling, country_converter's short or official name, or an ISO3 code, letter for letter: a name
+    that merely contains a country ('Narnia Japan'), another case ('CHINA') or an invisible character is unknown, so
+    a join by code can never silently miss or gain a partner.
+    """
     if name is None or str(name).strip() == "":
         raise UnknownCountryError("empty partner name")
     name = str(name).strip()
     if name in BLOCS:
         return BLOCS[name][0]
-    for prefix, code in GROUP_PREFIXES.items():
-        if name.startswith(prefix):
-            return code
-    code = _converter().convert(name, to="ISO3", not_found=None)
-    if not isinstance(code, str) or code == name or not re.fullmatch(r"[A-Z]{3}", code):
+    group = _group_code(name)
+    if group is not None:
+        return group
+    code = _names().get(name)
+    if code is not None:
+        return code
+    guess = match_country_code(name)
+    if guess is None:
         raise UnknownCountryError(f"unknown country '{name}' (add it to helpers.countries.BLOCS if it is a bloc)")
-    return code
+    spelled = _converter().convert(guess, src="ISO3", to="name_short", not_found=None)
+    raise UnknownCountryError(f"unknown country '{name}': not a name or code letter for letter (did you mean '{spelled}', "
+                              f"{guess}? a new spelling of a partner goes in helpers.countries.ALIASES)")
+
+
+def match_country_code(name: str) -> str | None:
+    """ISO3 code of the country whose name pattern (country_converter's regular expressions) ``name`` matches, or
+    None. For names as an official export spells them (the Census country file), never for our own tables: a
+    pattern also matches a name that only contains a country's ('Narnia Japan' gives JPN)."""
+    code = _converter().convert(str(name).strip(), to="ISO3", not_found=None)
+    return code if isinstance(code, str) and re.fullmatch(r"[A-Z]{3}", code) and code != str(name).strip() else None
 
 
 @lru_cache(maxsize=1024)

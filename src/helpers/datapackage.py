@@ -23,7 +23,8 @@ from . import paths, schemas
 DATE_PATTERN = r"\d{4}-\d{2}(-\d{2})?"
 RAW_SPECS = [schemas.NEGOTIATIONS, schemas.PUBLISHED_DURATIONS, schemas.TRADE_PROMOTION_AUTHORITY, schemas.DEAL_DOCUMENTS,
              schemas.DEAL_PARTNERS, schemas.SOURCE_CONFLICTS, schemas.WTO_RTA, schemas.DURATION_STUDIES,
-             schemas.CENSUS_DUTIES, schemas.TARIFF_ACTIONS, schemas.CLAIMS, schemas.CLAIM_FACTS, schemas.CENSUS_TRADE]
+             schemas.CENSUS_DUTIES, schemas.TARIFF_ACTIONS, schemas.TARIFF_RATES, schemas.CLAIMS, schemas.CLAIM_FACTS, schemas.CENSUS_TRADE,
+             schemas.LEGAL_DEADLINES]
 PROCESSED_DESCRIPTIONS = {
     "negotiations.csv": "The analysis table (notebook 01): every raw negotiation row, validated, with ISO3 partner codes, "
                         "the launch used, durations in calendar and exact months, outcome and censoring.",
@@ -34,6 +35,9 @@ PROCESSED_DESCRIPTIONS = {
     "negotiation_trade_shares.csv": "Each negotiation partner's share of US goods trade at launch (notebook 02).",
     "trade_china_monthly.csv": "Monthly US goods trade with China, US$ millions (notebook 02).",
     "collected_rates.csv": "Calculated duties over imports for consumption by partner and month (notebook 02, Census).",
+    "tariff_rates_daily.csv": "The additional statutory US tariff each major 2025-26 partner faced, day by day, by legal "
+                              "authority (economy-wide layers summed into the headline; the highest product-specific rate "
+                              "beside it), from data/raw/tariff_actions.csv and tariff_rates.csv (notebook 12).",
 }
 
 
@@ -104,9 +108,10 @@ def _raw_field(name: str, column, spec: schemas.TableSpec, meanings: dict[str, s
 
 
 def _header(path: Path) -> list[str]:
+    """The header row as written (a byte-order mark dropped, as ``read_raw_csv`` drops it)."""
     import csv
 
-    with open(path, encoding="utf-8", newline="") as fh:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
         return next(csv.reader(fh))
 
 
@@ -120,11 +125,18 @@ def _sources(df: pd.DataFrame, columns: list[str]) -> list[dict]:
 
 
 def raw_resource(spec: schemas.TableSpec, titles: dict[str, str], meanings: dict[str, dict[str, str]]) -> dict:
-    """A Data Package resource for one raw table: fields in file order, typed and constrained by its spec."""
+    """A Data Package resource for one raw table: fields in file order, typed and constrained by its spec.
+
+    A header written with surrounding spaces keeps its name as written (so the descriptor matches the file) and the
+    constraints of the column it names (validation strips the spaces too).
+    """
+    from .io import read_raw_csv
+
     header = _header(spec.path)
     cols = spec.schema.columns
-    fields = [_raw_field(name, cols.get(name), spec, meanings.get(spec.file, {})) for name in header]
-    df = pd.read_csv(spec.path, dtype=str, keep_default_na=False).replace({"": None})
+    fields = [{**_raw_field(name.strip(), cols.get(name.strip()), spec, meanings.get(spec.file, {})), "name": name}
+              for name in header]
+    df = read_raw_csv(spec.path)  # a file that cannot be read is one line naming it, not a bare pandas error
     cited = sorted(set(spec.sourced.values()))
     resource = {
         "name": "raw-" + spec.file.removesuffix(".csv").replace("_", "-"), "path": f"data/raw/{spec.file}",
@@ -192,7 +204,7 @@ def descriptor(version: str, as_of: str, processed: list[Path] | None = None) ->
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
         "name": "deal-clock",
         "title": "Deal Clock: how long do US trade deals really take?",
-        "description": "Every US trade-agreement negotiation since 1984 with a cited source for each date, the 2025-26 "
+        "description": "Every US trade-agreement negotiation since 1983 with a cited source for each date, the 2025-26 "
                        "deals and tariff actions, trade statistics, and the tables derived from them. See README.md "
                        "and data/raw/README.md.",
         "version": version,
@@ -227,12 +239,33 @@ def _stable_zip(data: bytes, when: datetime) -> bytes:
     return out.getvalue()
 
 
+def _hidden_cell(df: pd.DataFrame) -> str | None:
+    """Where the first text cell (or column name) holding a control or invisible character is, and which; None if
+    none does. A NUL byte or escape character has no place in a workbook (openpyxl refuses some, a spreadsheet
+    may cut the cell at others)."""
+    from .text import hidden_character_problem
+
+    for column in df.columns:
+        if isinstance(column, str) and (problem := hidden_character_problem(column)):
+            return f"column name {problem}"
+    for column in df.columns:
+        for row, value in enumerate(df[column], start=2):
+            if isinstance(value, str) and (problem := hidden_character_problem(value)):
+                return f"row {row}, column '{column}': {problem}"
+    return None
+
+
 def workbook(tables: dict[str, pd.DataFrame], readme: list[tuple[str, str]], as_of: str) -> bytes:
     """An Excel workbook: a README sheet (``readme`` rows of label and text, then one row per table), then one sheet per
-    table. Its created and modified dates are ``as_of`` and the zip entries carry that time too: byte-identical runs."""
+    table. Its created and modified dates are ``as_of`` and the zip entries carry that time too: byte-identical runs.
+    Raises ``ValueError`` naming the sheet, row and column of a cell holding a control or invisible character."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    for name, df in tables.items():
+        hidden = _hidden_cell(df)
+        if hidden:
+            raise ValueError(f"workbook sheet '{name}': {hidden}")
     when = datetime.fromisoformat(as_of)
     wb = Workbook()
     sheet = wb.active

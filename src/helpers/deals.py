@@ -111,11 +111,17 @@ def check_cohort(partners: pd.DataFrame, documents: pd.DataFrame, path: str = "d
         raise RawDataError("data/raw/deal_partners_2025.csv", problems)
 
 
+COHORT_CLOCKS = {"announced": "talks_announced", "first_round": "first_round"}  # history's launch -> cohort column
+
+
 def cohort_frame(partners: pd.DataFrame, stages: pd.DataFrame, stage: str, pause_start: str, as_of: str,
-                 days_per_month: float) -> pd.DataFrame:
+                 days_per_month: float, clock: str = "talks_began", missing: str = "pause") -> pd.DataFrame:
     """Survival frame of the 2025-26 cohort on the historical clock: one row per partner (the EU once).
 
-    Origin: when talks began (cited), or the pause (``pause_start``) where no start is cited. Event (cause 1): the
+    Origin: the partner's ``clock`` column — ``talks_began`` (the first reported meeting, call or proposal),
+    ``talks_announced`` or ``first_round`` (history's own launch definitions, ``COHORT_CLOCKS``). Where the partner has
+    no such date: the pause (``pause_start``) with ``missing='pause'``, or left out with ``missing='drop'`` (the
+    like-for-like comparison counts only partners dated by the clock, as history's units are). Event (cause 1): the
     first date the partner reached ``stage`` in ``stages`` (``document_stages``: the same rules as the scorecard).
     Talks broken off (cause 2) end at ``status_verified``. Others are censored at the later of ``status_verified``
     and their last document (never after ``as_of``). Same columns as ``negotiations.survival_frame``: unit_id, track ('2025-26 cohort'), months,
@@ -128,9 +134,15 @@ def cohort_frame(partners: pd.DataFrame, stages: pd.DataFrame, stage: str, pause
     last_document = stages.set_index("partner")[list(DOCUMENT_STAGES)].max(axis=1)
     limit = pd.Timestamp(as_of)
     rows = []
+    if missing not in ("pause", "drop"):
+        raise ValueError(f"missing must be 'pause' or 'drop', not '{missing}'")
+    if clock not in partners.columns:
+        raise KeyError(f"no column '{clock}' in the cohort table (data/raw/deal_partners_2025.csv)")
     for _, p in partners.iterrows():
-        s_lo, s_hi = (pd.Timestamp(d) for d in _bounds(parse_partial_date(
-            p["talks_began"] if isinstance(p["talks_began"], str) else pause_start)))
+        origin = p[clock] if isinstance(p[clock], str) else None
+        if origin is None and missing == "drop":
+            continue
+        s_lo, s_hi = (pd.Timestamp(d) for d in _bounds(parse_partial_date(origin or pause_start)))
         verified = pd.Timestamp(_bounds(parse_partial_date(p["status_verified"]))[0])  # a month-only date: its first day
         if pd.notna(last_document.get(p["partner"], pd.NaT)):
             verified = max(verified, last_document[p["partner"]])  # a later document also shows the status
@@ -142,7 +154,7 @@ def cohort_frame(partners: pd.DataFrame, stages: pd.DataFrame, stage: str, pause
             cause, stop = 2, verified
         else:
             cause, stop = 0, verified
-        rows.append({"unit_id": p["partner"], "agreement": p["partner"], "track": "2025-26 cohort",
+        rows.append({"unit_id": p["partner"], "agreement": p["partner"], "track": "2025-26 cohort", "launch_from": clock if origin else "pause",
                      "launch": s_lo.strftime("%Y-%m-%d") if s_lo == s_hi else s_lo.strftime("%Y-%m"),
                      "stop": stop.strftime("%Y-%m-%d"), "cause": cause,
                      "months": max((stop - s_lo).days + (stop - s_hi).days, 0) / 2 / days_per_month,

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from .execution import CHECKED_ENV, NOTEBOOK_ENV, STAGE_ENV, input_path, output_path, record_read, record_write
+from .text import hidden_character_problem, printable
 
 # Where a run reads and writes is the execution protocol's (helpers.execution); its names stay importable from here.
 __all__ = ["CHECKED_ENV", "NOTEBOOK_ENV", "STAGE_ENV", "Problem", "RawDataError", "atomic_write", "input_path", "line_of",
@@ -27,12 +28,14 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        """'line 4, column 'partner': what is wrong', with any control or invisible character escaped (a cell's terminal
+        escape sequence or line break never reaches the terminal raw)."""
         where = []
         if self.line is not None:
             where.append(f"line {self.line}")
         if self.column is not None:
             where.append(f"column '{self.column}'")
-        return (", ".join(where) + ": " if where else "") + self.message
+        return printable((", ".join(where) + ": " if where else "") + self.message)
 
 
 class RawDataError(ValueError):
@@ -41,9 +44,10 @@ class RawDataError(ValueError):
     def __init__(self, path: Path | str, problems: list[Problem]):
         self.path = Path(path)
         self.problems = problems
-        shown = "\n".join(f"  - {relative(self.path)}, {p}" for p in problems[:25])
+        name = printable(relative(self.path))
+        shown = "\n".join(f"  - {name}, {p}" for p in problems[:25])
         more = f"\n  ... and {len(problems) - 25} more" if len(problems) > 25 else ""
-        super().__init__(f"{relative(self.path)}: {len(problems)} problem(s)\n{shown}{more}")
+        super().__init__(f"{name}: {len(problems)} problem(s)\n{shown}{more}")
 
 
 def line_of(index: int) -> int:
@@ -90,7 +94,9 @@ def read_raw_csv(path: Path | str, required: list[str] | None = None) -> pd.Data
     """Read a raw CSV as strings, empty cells as missing, surrounding spaces stripped.
 
     The file must be UTF-8; a leading byte-order mark (as Excel's "CSV UTF-8" writes) is accepted and dropped.
-    Raises ``RawDataError`` for a missing or empty file, a file that is not CSV, or missing ``required`` columns.
+    Raises ``RawDataError`` for a missing or empty file, a file that is not CSV, a cell holding a control, invisible
+    or bidirectional character (``helpers.text``; line breaks inside a quoted cell are allowed), or missing
+    ``required`` columns.
     """
     path = Path(path)
     record_read(path)
@@ -109,6 +115,11 @@ def read_raw_csv(path: Path | str, required: list[str] | None = None) -> pd.Data
     if not rows:
         raise RawDataError(path, [Problem(None, None, "file is empty (expected a header row)")])
     header, body = rows[0], rows[1:]
+    hidden = [Problem(1, None, f"the header cell {problem}") for cell in header if (problem := hidden_character_problem(cell))]
+    hidden += [Problem(line, printable(name.strip()), problem) for row, line in zip(body, lines[1:])
+               for name, cell in zip(header, row) if (problem := hidden_character_problem(cell))]
+    if hidden:
+        raise RawDataError(path, hidden)
     df = pd.DataFrame(body, columns=header, dtype=str).replace({"": None})
     # Index = physical line - 2, so line_of(index) names the line the row starts on even after blank lines or
     # cells that span lines.

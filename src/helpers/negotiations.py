@@ -22,6 +22,7 @@ LAUNCH_FALLBACK = {
     "notified_congress": ("notified_congress", "announced", "first_round"),
     "announced": ("announced", "notified_congress", "first_round"),
 }
+LAUNCH_NAMES = {"first_round": "first round", "notified_congress": "notice to Congress", "announced": "announcement"}
 UNIT_DATES = ("announced", "notified_congress", "first_round", "concluded", "signed", "entered_into_force")
 
 
@@ -80,13 +81,47 @@ def add_partner_codes(raw: pd.DataFrame, path: Path | str = NEGOTIATIONS.path) -
     return pd.Series(codes, index=raw.index, name="partner_code")
 
 
+ENDED_STATUSES = ("abandoned", "suspended", "superseded")
+REACHED = {"signed": ("in_force", "signed_not_in_force"), "entered_into_force": ("in_force",)}
+
+
+def _date(row, column: str) -> PartialDate | None:
+    value = row.get(column)
+    return parse_partial_date(value) if isinstance(value, str) and value else None
+
+
+def end_of_talks(row, success: str, as_of: str | PartialDate) -> tuple[int | None, PartialDate | None, str]:
+    """Where a negotiation's clock stops, the one definition used by every table and estimate.
+
+    Returns ``(cause, stop, why)``: cause 1 = success (``success`` dated on or before ``as_of``), 2 = ended without
+    success (``ended`` dated on or before ``as_of``), 0 = still open, censored at the last date a source confirmed its
+    status (``status_verified``, never later than ``as_of``; ``as_of`` where none is given). ``cause`` is None where the
+    time cannot be known (``why`` says so): ended without a dated end, or a status showing the success happened
+    without a dated source — such a unit is left out and listed, never guessed.
+    """
+    if success not in SUCCESS_DEFINITIONS:
+        raise ValueError(f"success must be one of {SUCCESS_DEFINITIONS}, not '{success}'")
+    limit = as_of if isinstance(as_of, PartialDate) else parse_partial_date(as_of)
+    done, ended, verified = _date(row, success), _date(row, "ended"), _date(row, "status_verified")
+    if done is None and row.get("status") in REACHED[success]:
+        return None, None, f"{row.get('status')}, but no {success} date was found"
+    if done is not None and not is_before(limit, done):
+        return 1, done, ""
+    if ended is not None and not is_before(limit, ended):
+        return 2, ended, ""
+    if row.get("status") in ENDED_STATUSES:
+        return None, None, "ended without a dated end"
+    return 0, (verified if verified is not None and is_before(verified, limit) else limit), ""
+
+
 def analysis_table(raw: pd.DataFrame, as_of: str, launch_definition: str = "first_round",
                    tpa_windows: pd.DataFrame | None = None, path: Path | str = NEGOTIATIONS.path) -> pd.DataFrame:
     """Derive the processed negotiations table from validated raw rows.
 
     Adds: partner_code, is_bloc, each date's precision, launch (and which column it came from),
     calendar and exact months launch->signing, launch->entry into force, signing->entry into force,
-    the outcome of each negotiation as of ``as_of`` (signed / ended / open), survival times to signing
+    the outcome of each negotiation as of ``as_of`` (signed / ended / open) and where its clock stops (``talks_stop``,
+    by ``end_of_talks``: the signing, the end, or the last verified status of open talks), survival times to signing
     and from signing to entry into force with their event flags, launch year and decade, and whether
     trade promotion authority was in force at launch (if ``tpa_windows`` is given). Negotiations launched
     after ``as_of`` are left out. The result is checked against ``PROCESSED_NEGOTIATIONS``.
@@ -109,17 +144,16 @@ def analysis_table(raw: pd.DataFrame, as_of: str, launch_definition: str = "firs
         r["months_launch_to_signing"], r["months_launch_to_signing_exact"], _ = _months(launch, signed)
         r["months_launch_to_eif"], r["months_launch_to_eif_exact"], _ = _months(launch, eif)
         r["months_signing_to_eif"], r["months_signing_to_eif_exact"], _ = _months(signed, eif)
-        # Outcome as of as_of: signed, ended without signing (abandoned/suspended/withdrawn), or still open.
-        if signed is not None and not (as_of_date < signed):
-            outcome, stop = "signed", signed
-        elif ended is not None:
-            outcome, stop = "ended", ended
-        elif row["status"] in ("abandoned", "suspended", "superseded"):
-            outcome, stop = "ended", None  # ended without a sourced date: time unknown, left out of survival
+        # Outcome as of as_of, by the one definition of the end of talks (``end_of_talks``): signed, ended without
+        # signing (abandoned/suspended/withdrawn), or still open and censored at its last verified status.
+        cause, stop, _ = end_of_talks(row, "signed", as_of_date)
+        if cause is None:  # time unknown: left out of survival (an undated end, or signed on no dated source)
+            outcome = "signed" if row["status"] in REACHED["signed"] else "ended"
         else:
-            outcome, stop = "open", as_of_date
+            outcome = {1: "signed", 2: "ended", 0: "open"}[cause]
         cal, exact, basis = _months(launch, stop)
         r["outcome"] = outcome
+        r["talks_stop"] = str(stop) if stop is not None else None  # where the clock to signing stops (end_of_talks)
         r["signing_event"] = int(outcome == "signed")
         r["time_to_signing_months"] = exact if basis == "exact" else cal
         r["time_to_signing_basis"] = basis
@@ -200,6 +234,24 @@ def agreement_units(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(units).sort_values("unit_id", kind="mergesort").reset_index(drop=True)
 
 
+def ever_reached(units: pd.DataFrame, success: str) -> pd.Series:
+    """Whether each unit ever reached ``success`` (signed / entered_into_force): a dated success, or a status that shows
+    it (in force implies signed, even where no signing date is cited; an agreement in force was signed)."""
+    if success not in SUCCESS_DEFINITIONS:
+        raise ValueError(f"success must be one of {SUCCESS_DEFINITIONS}, not '{success}'")
+    dated = units[success].notna()
+    if success == "signed":
+        dated |= units["entered_into_force"].notna()
+    return dated | units["status"].isin(REACHED[success])
+
+
+def clocks_differ(units: pd.DataFrame, clock: str, other: str) -> int:
+    """How many units have a ``clock`` date of their own that differs from their ``other`` date (or have no ``other``):
+    where few do, the two launch definitions give the same estimate by construction, not as a robustness check."""
+    own = units[clock].notna()
+    return int((own & (units[clock] != units[other])).sum())
+
+
 def _bounds(d: PartialDate) -> tuple[date, date]:
     """First and last possible day of a (possibly month-only) date."""
     import calendar
@@ -211,15 +263,29 @@ def _bounds(d: PartialDate) -> tuple[date, date]:
     return date(d.year, d.month, 1), date(d.year, d.month, last)
 
 
+def _latest_possible_launch(u, launch: str, stop: PartialDate) -> PartialDate | None:
+    """Where a unit has no date under ``launch`` = first_round, the latest day its first round can have been: before
+    conclusion (or signing, or the end of the clock). None for the other definitions (no such order is known)."""
+    if launch != "first_round":
+        return None
+    for column in ("concluded", "signed"):
+        d = _date(u, column)
+        if d is not None:
+            return d
+    return stop
+
+
 def survival_frame(units: pd.DataFrame, launch: str, success: str, as_of: str,
-                   days_per_month: float) -> pd.DataFrame:
+                   days_per_month: float, bound_missing_launch: bool = False) -> pd.DataFrame:
     """Time from launch to success for each unit (row of ``units`` or of the processed table), in months.
 
-    ``cause``: 1 success (signed, or in force), 2 ended without success (abandoned, suspended, withdrawn,
-    superseded before success), 0 censored at the last date its status was verified (``status_verified``, or
-    ``as_of`` where none is given; never later than ``as_of``). ``months`` is exact days / ``days_per_month`` where
-    both dates are known to the day and calendar months otherwise; ``months_low`` / ``months_high`` put every
-    month-only date at the first and last day of its month (the range a threshold answer must respect).
+    ``cause`` and the stop date follow ``end_of_talks``: 1 success, 2 ended without success, 0 censored at the last date
+    its status was verified. ``months`` is exact days / ``days_per_month`` where both dates are known to the day and
+    calendar months otherwise; ``months_calendar`` is Freund & McDaniel's whole calendar months (12·years + months);
+    ``months_low`` / ``months_high`` put every month-only date at the first and last day of its month (the range a
+    threshold answer must respect). ``launch_from`` says which date stood in where the unit has none under ``launch``
+    (``LAUNCH_FALLBACK``); with ``bound_missing_launch`` such a unit's range also spans every day its launch can have
+    been (for first_round: from the fallback date to the conclusion, or signing, or the end of its clock).
     Units with no launch date under any definition, or an outcome without a date, are dropped (``dropped`` attr).
     """
     if success not in SUCCESS_DEFINITIONS:
@@ -232,34 +298,24 @@ def survival_frame(units: pd.DataFrame, launch: str, success: str, as_of: str,
         if start is None or is_before(limit, start):
             dropped.append((u[id_col], "launched after as_of" if start else "no launch date"))
             continue
-        done = parse_partial_date(u.get(success)) if isinstance(u.get(success), str) else None
-        ended = parse_partial_date(u.get("ended")) if isinstance(u.get("ended"), str) else None
-        verified = parse_partial_date(u.get("status_verified")) if isinstance(u.get("status_verified"), str) else None
-        reached = {"signed": ("in_force", "signed_not_in_force"), "entered_into_force": ("in_force",)}[success]
-        if done is None and u.get("status") in reached:
-            # The status shows the success happened, but no source dates it: censoring it would count a success as
-            # still pending, so the unit is left out (and listed), never guessed.
-            dropped.append((u[id_col], f"{u.get('status')}, but no {success} date was found"))
+        cause, stop, why = end_of_talks(u, success, limit)
+        if cause is None:
+            dropped.append((u[id_col], why))
             continue
-        if done is not None and not is_before(limit, done):
-            cause, stop = 1, done
-        elif ended is not None and not is_before(limit, ended):
-            cause, stop = 2, ended
-        elif u.get("status") in ("abandoned", "suspended", "superseded"):
-            dropped.append((u[id_col], "ended without a dated end"))
-            continue
-        else:
-            cause = 0
-            stop = verified if verified is not None and is_before(verified, limit) else limit
         if is_before(stop, start):
             stop = start  # verified before launch: no time at risk observed
         (s_lo, s_hi), (e_lo, e_hi) = _bounds(start), _bounds(stop)
+        if bound_missing_launch and start_from != launch:
+            latest = _latest_possible_launch(u, launch, stop)
+            if latest is not None and not is_before(latest, start):
+                s_hi = _bounds(latest)[1]
         exact = exact_months_between(start, stop)
         cal = months_between(start, stop)
         rows.append({
             id_col: u[id_col], "agreement": u["agreement"], "track": u["track"], "launch": str(start),
             "launch_from": start_from, "stop": str(stop), "cause": cause,
             "months": exact if not np.isnan(exact) else cal,
+            "months_calendar": cal,
             "months_low": max((e_lo - s_hi).days, 0) / days_per_month,
             "months_high": (e_hi - s_lo).days / days_per_month,
         })

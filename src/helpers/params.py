@@ -12,7 +12,8 @@ REQUIRED = (
     "claim_months_to_sign", "claim_months_to_implement", "pledge_deals", "pledge_days", "order_date",
     "pledge_start", "pledge_day_90", "pledge_deadline", "launch_definition", "launch_definitions",
     "success_definitions", "extra_horizons_months", "like_for_like_months", "days_per_month", "statutory_notice_days", "as_of_negotiations",
-    "as_of_deals", "as_of_tariffs", "as_of_report", "as_of_wto", "world_horizons_months", "weights_year", "bootstrap_resamples", "bootstrap_seed",
+    "as_of_deals", "as_of_tariffs", "as_of_report", "as_of_wto", "world_horizons_months", "max_status_age_months",
+    "deadline_window_days", "deadline_null_days", "weights_year", "bootstrap_resamples", "bootstrap_seed",
     "confidence", "article_date", "inauguration_close_date", "china_low_search_from",
 )
 
@@ -62,3 +63,19 @@ def horizons_months(params: dict) -> dict[str, float]:
     for m in params["extra_horizons_months"]:
         out.setdefault(horizon_label(m), float(m))
     return dict(sorted(out.items(), key=lambda kv: kv[1]))
+
+
+def horizon_key(label: str) -> str:
+    """Short key for a horizon label, as used in result keys: '90 days' -> '90d', '18 months' -> '18m', '5 years' -> '5y'."""
+    number, unit = label.split()
+    return f"{float(number):g}{unit[0]}"
+
+
+def claim_horizon(params: dict) -> tuple[str, str]:
+    """(label, key) of the claim's horizon, e.g. ('18 months', '18m'); ('2 years', '2y') if the claim were 24 months.
+
+    The one place result keys and prose about the claim get their horizon from, so changing
+    ``claim_months_to_sign`` in params.yaml changes keys and words together.
+    """
+    label = horizon_label(params["claim_months_to_sign"])
+    return label, horizon_key(label)

@@ -11,6 +11,16 @@ import numpy as np
 import seaborn as sns
 
 from . import paths
+from .figure_layout import (  # noqa: F401  (re-exported: tests and notebooks use them through plotting)
+    LEGEND_PLACES,
+    FigureLayoutError,
+    clear_legends,
+    fig_dpi_scale,
+    fit_titles,
+    freeze_layout,
+    layout_problems,
+    short_label,
+)
 from .io import write_bytes
 
 PALETTE = sns.color_palette("colorblind")  # colour-blind-safe
@@ -20,11 +30,6 @@ COLORS = {
     "deals": PALETTE[2], "accent": PALETTE[5],
 }
 CLAIM_STYLE = {"color": COLORS["claim"], "linestyle": "--", "linewidth": 1.4}
-
-
-def short_label(text: str, width: int = 42) -> str:
-    """Shorten a label to ``width`` characters with an ellipsis, for crowded axes."""
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def use_style() -> None:
@@ -53,19 +58,6 @@ def add_source(fig: plt.Figure, source: str) -> None:
     fig.get_layout_engine().set(rect=(0, margin, 1, 1 - margin))
 
 
-def freeze_layout(fig: plt.Figure, digits: int = 4) -> None:
-    """Run the layout once, round every axes position to ``digits`` and switch the layout engine off.
-
-    Constrained layout solves for positions numerically; their last bits can differ between processes,
-    which would change the saved files. Rounded, fixed positions make PNG and SVG byte-for-byte reproducible.
-    """
-    fig.set_dpi(matplotlib.rcParams["savefig.dpi"])  # lay out text at the resolution it is saved at
-    fig.canvas.draw()
-    for ax in fig.axes:
-        ax.set_position([round(v, digits) for v in ax.get_position().bounds])
-    fig.set_layout_engine("none")
-
-
 def stable_svg_ids(svg: bytes) -> bytes:
     """Renumber matplotlib's clip-path ids in order of appearance.
 
@@ -87,10 +79,19 @@ def stable_svg_ids(svg: bytes) -> bytes:
 def save_figure(fig: plt.Figure, name: str, folder: Path | None = None) -> list[Path]:
     """Save ``fig`` as ``name``.png and ``name``.svg, atomically and byte-for-byte reproducibly.
 
-    Returns the two paths. Files whose bytes are unchanged keep their timestamps.
+    Before saving, long titles are wrapped to fit (``fit_titles``) and a legend over the data is moved clear of it
+    (``clear_legends``); a figure that would still show a clipped text or a legend over data raises
+    ``FigureLayoutError`` naming what is wrong (``layout_problems``). Returns the two paths. Files whose bytes are
+    unchanged keep their timestamps.
     """
     folder = folder or paths.FIGURES
-    freeze_layout(fig)
+    fig.set_dpi(matplotlib.rcParams["savefig.dpi"])
+    fit_titles(fig)  # leaves the figure drawn
+    clear_legends(fig, draw=False)  # draws it again only if it moved a legend beside an axes
+    freeze_layout(fig, draw=False)
+    problems = layout_problems(fig, draw=False)
+    if problems:
+        raise FigureLayoutError(f"figure '{name}': " + "; ".join(problems))
     saved = []
     for fmt, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
         buf = io.BytesIO()
@@ -138,29 +139,44 @@ def replication_dumbbell(rebuilt, claim_signing: float, claim_implementation: fl
     return fig
 
 
-def months_to_signing_bars(signed, claim_signing: float, pledge_days: float, days_per_month: float) -> plt.Figure:
-    """Every signed US negotiation: calendar months from launch to signing, against the claim and 90 days."""
-    order = signed.sort_values("months_launch_to_signing")
-    labels = [short_label(p if a in (p, f"US-{p} FTA") else f"{p} ({a})", 32) for p, a in zip(order["partner"], order["agreement"])]
-    colors = [COLORS["accent"] if k != "fta" else COLORS["history"] for k in order["kind"]]
-    fig, ax = plt.subplots(figsize=(11, max(5, 0.24 * len(order))))
-    ax.barh(range(len(order)), order["months_launch_to_signing"], color=colors)
-    ax.axvline(claim_signing, **CLAIM_STYLE)
-    ax.axvline(pledge_days / days_per_month, color=COLORS["pledge"], lw=1.2, ls=":")
-    ax.annotate(f"{claim_signing:.0f}-month average", (claim_signing, len(order) - 0.6), xytext=(4, 0),
-                textcoords="offset points", color=COLORS["claim"], fontsize=8.5)
-    ax.annotate(f"{pledge_days:g} days", (pledge_days / days_per_month, len(order) - 0.6), xytext=(-4, 0), textcoords="offset points", ha="right",
-                color=COLORS["pledge"], fontsize=8.5)
-    ax.set_yticks(range(len(order)), labels, fontsize=7.5)
-    ax.set(xlabel="months from launch (first negotiating round; the announcement where none is cited) to signing",
-           ylim=(-0.7, len(order) - 0.3))
-    within = int((order["months_launch_to_signing"] <= pledge_days / days_per_month).sum())
-    ax.set_title(f"{within} of {len(order)} signed partner rows took {pledge_days:g} days or less; "
-                 f"the median took {order['months_launch_to_signing'].median():.0f} months")
+def months_to_signing_bars(agreements, claim_signing: float, pledge_days: float, days_per_month: float) -> plt.Figure:
+    """Every signed US trade agreement once (``replication.signed_agreements``): calendar months from launch to
+    signing, against the claim and the pledge. Accessions (a partner joining talks under way) are their own class:
+    drawn hatched and grey, and left out of the count in the title."""
     from matplotlib.patches import Patch
-    ax.legend(handles=[Patch(color=COLORS["history"], label="free trade agreement"),
-                       Patch(color=COLORS["accent"], label="limited / executive agreement or renegotiation")],
-              loc="lower right", fontsize=8)
+
+    order = agreements.sort_values(["months", "unit_id"], ascending=[False, True], kind="mergesort")
+    accession = (order["track"] == "accession").to_numpy()
+    labels = [short_label(f"{a}: {p} joins" if t == "accession" else f"{a} ({n} partners)" if n > 1 else a, 40)
+              for a, p, t, n in zip(order["agreement"], order["partners"], order["track"], order["n_rows"])]
+    colors = [COLORS["open"] if t == "accession" else COLORS["history"] if t == "congressional_fta" else COLORS["accent"]
+              for t in order["track"]]
+    fig, ax = plt.subplots(figsize=(11, max(5, 0.26 * len(order) + 1.2)))
+    bars = ax.barh(range(len(order)), order["months"], color=colors)
+    for bar, joined in zip(bars, accession):
+        if joined:
+            bar.set_hatch("///")
+            bar.set_edgecolor("white")
+    pledge_months = pledge_days / days_per_month
+    ax.axvline(claim_signing, **CLAIM_STYLE)
+    ax.axvline(pledge_months, color=COLORS["pledge"], lw=1.2, ls=":")
+    ax.annotate(f"{claim_signing:.0f}-month average", (claim_signing, -0.6), xytext=(4, 0),
+                textcoords="offset points", color=COLORS["claim"], fontsize=8.5, va="bottom")
+    ax.annotate(f"{pledge_days:g} days", (pledge_months, -0.6), xytext=(-4, 0), textcoords="offset points", ha="right",
+                color=COLORS["pledge"], fontsize=8.5, va="bottom")
+    ax.set_yticks(range(len(order)), labels, fontsize=8)
+    ax.set(xlabel="calendar months from launch (first round; the announcement where none is cited) to signing",
+           ylim=(len(order) - 0.4, -1.6))
+    counted = order[~accession]
+    within = int((counted["months"] <= pledge_months).sum())
+    ax.set_title(f"{within} of {len(counted)} signed US trade agreements, each counted once, took {pledge_days:g} days or less; "
+                 f"the median took {counted['months'].median():.0f} months")
+    handles = [Patch(color=COLORS["history"], label="congressional free trade agreement"),
+               Patch(color=COLORS["accent"], label="executive / limited agreement, renegotiation or plurilateral")]
+    if accession.any():
+        handles.append(Patch(facecolor=COLORS["open"], edgecolor="white", hatch="///",
+                             label="accession: a partner joining talks under way (its own class, not counted)"))
+    ax.legend(handles=handles, loc="lower right", fontsize=8)
     return fig
 
 
@@ -224,6 +240,7 @@ def draw_marks(ax: plt.Axes, marks: dict[str, float], label: bool = False) -> No
 CLASS_COLORS = {"all agreements": "0.25", "congressional FTAs": PALETTE[0], "executive / limited": PALETTE[2],
                 "renegotiations": PALETTE[4], "2025–26 partners": PALETTE[3], "accessions": PALETTE[7],
                 "2025–26, talks documented": PALETTE[3], "2025–26, whole cohort": PALETTE[4],
+                "2025–26, from the announcement": PALETTE[3], "2025–26, from the first round": PALETTE[4],
                 "United States": PALETTE[3], "all but the United States": PALETTE[0]}
 
 
@@ -315,12 +332,12 @@ def labelled_rate_path(path, labels: list[str], end) -> plt.Figure:
     for i, r in enumerate(path.itertuples(), start=1):
         ax.annotate(str(i), (r.effective, r.total_pct), xytext=(4, 4), textcoords="offset points", fontsize=8,
                     fontweight="bold", color=COLORS["failed"])
-    key = "\n".join(f"{i}. {text} (total {t:.0f}%)" for i, (text, t) in enumerate(zip(labels, path["total_pct"]), start=1))
+    key = "\n".join(f"{i}. {text} (total {t:g}%)" for i, (text, t) in enumerate(zip(labels, path["total_pct"]), start=1))
     ax.text(0.99, 0.97, key, transform=ax.transAxes, ha="right", va="top", multialignment="left", fontsize=7.8, color="0.2", linespacing=1.5,
             bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "0.8"})
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
     ax.set(xlabel="date the rate took effect",
-           ylabel="additional US tariff on Chinese goods, %\n(IEEPA + Section 122; excl. Sections 232/301)")
+           ylabel="additional US tariff on Chinese goods, %\n(economy-wide layers; excl. product lists)")
     return fig
 
 
@@ -329,3 +346,47 @@ def jitter(n: int, spread: float = 0.25) -> np.ndarray:
     import numpy as np
 
     return (np.arange(n) % 5 - 2) * spread / 2
+
+
+def pace_panels(signed: dict, open_now: dict, window_days: int, pledge: int) -> plt.Figure:
+    """Top: agreements signed in the ``window_days`` days ending each day (one step line per group); bottom: negotiations
+    open at once. ``signed`` and ``open_now`` map a group label to a daily series (``pace.rolling_counts`` /
+    ``pace.open_at_once``). The pledge is marked as text where it would be off the scale."""
+    from matplotlib.ticker import MaxNLocator
+
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(11, 6.4), sharex=True, gridspec_kw={"height_ratios": [1.2, 1]})
+    colors = [COLORS["history"], COLORS["deals"], COLORS["accent"]]
+    for k, (label, series) in enumerate(signed.items()):
+        top.step(series.index, series.to_numpy(), where="post", color=colors[k % 3], lw=1.6, label=label)
+    peak = max(int(s.max()) for s in signed.values())
+    top.set(ylabel=f"signed in the last {window_days} days", ylim=(0, peak + 2))
+    top.annotate(f"the pledge: {pledge} in {window_days} days (off the scale)", xy=(0.99, 0.93), xycoords="axes fraction",
+                 ha="right", va="top", fontsize=8.5, color=COLORS["pledge"])
+    top.yaxis.set_major_locator(MaxNLocator(integer=True))
+    top.legend(loc="upper left", fontsize=8)
+    for k, (label, series) in enumerate(open_now.items()):
+        bottom.step(series.index, series.to_numpy(), where="post", color=colors[k % 3], lw=1.6, label=label)
+    bottom.set(ylabel="negotiations open at once", xlabel="")
+    bottom.yaxis.set_major_locator(MaxNLocator(integer=True))
+    bottom.legend(loc="upper left", fontsize=8)
+    return fig
+
+
+def deadline_strip(table, window_days: int, horizon_days: int = 365) -> plt.Figure:
+    """Each signing's days to the next applicable legal deadline (one dot per agreement, by group), with the
+    ``window_days`` band shaded; signings with no deadline within ``horizon_days`` sit at the right edge."""
+    fig, ax = plt.subplots(figsize=(11, 3.4 + 0.35 * table["group"].nunique()))
+    groups = list(dict.fromkeys(table["group"]))
+    ax.axvspan(0, window_days, color=COLORS["pledge"], alpha=0.12, lw=0)
+    for k, group in enumerate(groups):
+        part = table[table["group"] == group]
+        days = np.minimum(part["days_to_deadline"].to_numpy(float), horizon_days)
+        jitter = (np.arange(len(days)) % 5 - 2) * 0.06
+        ax.scatter(days, np.full(len(days), k) + jitter, s=28, color=PALETTE[k % len(PALETTE)], zorder=3,
+                   edgecolor="white", linewidth=0.5)
+    ax.set_yticks(range(len(groups)), groups)
+    ax.set(xlim=(-5, horizon_days + 10), ylim=(-0.7, len(groups) - 0.3),
+           xlabel=f"days from signing to the next legal deadline (no deadline within {horizon_days} days: right edge)")
+    ax.annotate(f"within {window_days} days\nbefore a deadline", (window_days + 4, -0.6), ha="left", va="bottom",
+                fontsize=8, color="0.3")
+    return fig

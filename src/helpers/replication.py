@@ -178,7 +178,8 @@ def sensitivity_samples(base: pd.DataFrame, later: pd.DataFrame, signed: pd.Data
     """Months launch->signing ('signing') and launch->entry into force ('eif') under alternative choices.
 
     ``base`` holds the processed rows of the published partners, ``later`` the agreements signed since,
-    ``signed`` every signed negotiation (its free trade agreements are averaged per agreement).
+    ``signed`` every signed negotiation (its partner rows averaged per agreement: congressional FTAs alone, and every
+    class but accessions).
     """
     def months_from(df: pd.DataFrame, start_col: str, end_col: str) -> pd.Series:
         return pd.Series([months_between(parse_partial_date(a), parse_partial_date(b))
@@ -189,6 +190,7 @@ def sensitivity_samples(base: pd.DataFrame, later: pd.DataFrame, signed: pd.Data
     without_oldest = base[~base["negotiation_id"].isin(OLDEST)]
     extended = pd.concat([base, later], ignore_index=True)
     per_agreement = signed[signed["track"] == "congressional_fta"].groupby("agreement")[cols].mean()  # accessions left out
+    every_agreement = signed[signed["track"] != "accession"].groupby("agreement")[cols].mean()
     return {
         "first round, calendar months (baseline)": {"signing": base[cols[0]], "eif": base[cols[1]]},
         "first round, exact months (day-precision rows)": {"signing": base["months_launch_to_signing_exact"],
@@ -199,6 +201,7 @@ def sensitivity_samples(base: pd.DataFrame, later: pd.DataFrame, signed: pd.Data
         "without Israel, Canada, NAFTA": {"signing": without_oldest[cols[0]], "eif": without_oldest[cols[1]]},
         "with agreements signed 2017 on": {"signing": extended[cols[0]], "eif": extended[cols[1]]},
         "all signed FTAs, one per agreement": {"signing": per_agreement[cols[0]], "eif": per_agreement[cols[1]]},
+        "all signed agreements, one per agreement": {"signing": every_agreement[cols[0]], "eif": every_agreement[cols[1]]},
     }
 
 
@@ -228,3 +231,26 @@ def paired_comparison(rebuilt: pd.DataFrame, n_resamples: int, seed: int, confid
                     "wilcoxon_pvalue": float(sps.wilcoxon(nonzero).pvalue) if len(nonzero) else 1.0,
                     "paired_t_pvalue": float(sps.ttest_rel(d[ours], d[theirs]).pvalue)})
     return pd.DataFrame(out)
+
+
+def signed_agreements(table: pd.DataFrame, launch_definition: str = "first_round") -> pd.DataFrame:
+    """Every signed unit of analysis once (``negotiations.agreement_units``: an agreement's partner rows collapsed to
+    the US side's earliest dates, each accession its own unit), with calendar ``months`` from its launch
+    (``launch_definition``, falling back as ``negotiations.launch_of`` does; ``launch_from`` says which) to its
+    first signature. Units without a dated signature or launch are left out. Sorted by months, then unit id.
+    """
+    from .negotiations import agreement_units, launch_of
+
+    rows = []
+    for _, unit in agreement_units(table).iterrows():
+        if not isinstance(unit["signed"], str) or not unit["signed"]:
+            continue
+        start, start_from = launch_of(unit, launch_definition)
+        if start is None:
+            continue
+        rows.append({"unit_id": unit["unit_id"], "agreement": unit["agreement"], "track": unit["track"],
+                     "partners": unit["partners"], "n_rows": int(unit["n_rows"]), "launch": str(start),
+                     "launch_from": start_from, "signed": unit["signed"],
+                     "months": float(months_between(start, parse_partial_date(unit["signed"])))})
+    columns = ["unit_id", "agreement", "track", "partners", "n_rows", "launch", "launch_from", "signed", "months"]
+    return pd.DataFrame(rows, columns=columns).sort_values(["months", "unit_id"], kind="mergesort").reset_index(drop=True)

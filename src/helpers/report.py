@@ -11,6 +11,38 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
+# What each table under reports/tables/ holds, for the report's download section (a table missing here is still
+# listed, by the notebook that writes it).
+REPORT_TABLES = {
+    "results.csv": "every headline number by stable key, with its interval, n, unit, description and notebook",
+    "claims_ledger.csv": "the claims ledger: each claim quoted, its claimed value, the evidence and the verdict",
+    "replication_freund_mcdaniel.csv": "Freund & McDaniel's Table 1 row by row against months rebuilt from cited dates, "
+                                       "and what explains each difference",
+    "replication_summary.csv": "the replication's tests and sensitivity samples (means, medians, intervals)",
+    "launch_by_class.csv": "P(signed within 90 days / 12 / 18 months / 5 years) by launch definition and class",
+    "survival_grid.csv": "cumulative incidence of signing and entry into force by launch, success, class and horizon",
+    "deals_scorecard.csv": "the 2025–26 deals by stage, day by day, against the pledge",
+    "deals_by_partner.csv": "each 2025–26 partner's first document of each stage",
+    "deals_like_for_like.csv": "2025–26 partners against history: P(binding agreement within the first year of talks)",
+    "deal_partners_collected_before_after.csv": "duties collected from deal partners before and after their deal took effect",
+    "world_signature_to_force.csv": "signature to entry into force in the WTO's records, by party and decade",
+}
+
+
+def download_tables(tables_dir, outputs: pd.DataFrame | None = None) -> list[dict]:
+    """One download row (name, href relative to reports/, what) per CSV in ``tables_dir`` (reports/tables), sorted,
+    described from ``REPORT_TABLES`` or else by the notebook that writes it (``outputs``: ``output_map``)."""
+    from pathlib import Path
+
+    writers = {} if outputs is None else dict(zip(outputs["output"], outputs["notebook"]))
+    rows = []
+    for path in sorted(Path(tables_dir).glob("*.csv")):
+        href = f"tables/{path.name}"
+        what = REPORT_TABLES.get(path.name) or (f"a table written by {writers[href]}" if href in writers else "a table of the report")
+        rows.append({"name": f"reports/{href}", "href": href, "what": f"{what} (CSV)"})
+    return rows
+
+
 def pct(x: float, digits: int = 0) -> str:
     """A share 0-1 as a percentage for prose."""
     return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100 * x:.{digits}f}%"
@@ -113,13 +145,15 @@ def html_table(df: pd.DataFrame) -> str:
 
 
 def html_page(title: str, meta: str, lead: list[str], sections: list[dict], ledger: pd.DataFrame, provenance: str,
-              notebooks: list[dict], ledger_notebook: str, downloads: list[dict] | None = None) -> str:
+              notebooks: list[dict], ledger_notebook: str, downloads: list[dict] | None = None, watch: dict | None = None) -> str:
     """The report page, rendered from ``templates/report.html.j2`` (jinja2, every value escaped unless marked safe).
 
     ``lead``: the key numbers (plain text); ``sections``: dicts with title, figure (path relative to reports/), caption
     (trusted HTML built by the report notebook: it may hold links) and notebook (link); ``ledger``: a table, escaped;
     ``provenance``: trusted HTML (tables from ``html_table``, which escapes every cell); ``notebooks``: dicts with name
-    and href; ``downloads``: dicts with name, href (relative to reports/) and what (plain text, escaped).
+    and href; ``downloads``: dicts with name, href (relative to reports/) and what (plain text, escaped); ``watch``:
+    what the last source watch found since the as-of date (``helpers.watch.report_summary``: headline, rows, more;
+    escaped, links only to http(s) URLs).
     """
     from jinja2 import Environment, PackageLoader, select_autoescape
     from markupsafe import Markup
@@ -128,6 +162,6 @@ def html_page(title: str, meta: str, lead: list[str], sections: list[dict], ledg
                       keep_trailing_newline=True)
     page = env.get_template("report.html.j2").render(
         title=title, meta=meta, lead=lead, notebooks=notebooks, ledger_notebook=ledger_notebook, downloads=downloads or [],
-        sections=[{**s, "caption": Markup(s["caption"])} for s in sections],
+        sections=[{**s, "caption": Markup(s["caption"])} for s in sections], watch=watch,
         ledger_table=Markup(html_table(ledger)), provenance=Markup(provenance))
     return page

@@ -16,8 +16,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .countries import UnknownCountryError, partner_code
+from .countries import UnknownCountryError, match_country_code
 from .io import Problem, RawDataError, line_of
+from .text import hidden_character_problem
 
 MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
 CENSUS_COLUMNS = ["year", "CTY_CODE", "CTYNAME"] + [f"I{m}" for m in MONTHS] + ["IYR"] + \
@@ -46,14 +47,18 @@ def census_partner_code(code: str | int, name: str) -> tuple[str, bool]:
         return code3, code3 in ("WLD", "EUU") or numeric < 1000
     if numeric < 1000:
         return f"AGG_{numeric:04d}", True
-    return partner_code(name), False
+    code = match_country_code(name)  # the Census's own spellings: matched by pattern, not typed by us
+    if code is None:
+        raise UnknownCountryError(f"unknown country '{name}'")
+    return code, False
 
 
 def read_census_layout(path: Path | str) -> pd.DataFrame:
     """Read an official Census country file (.xlsx or .csv) into tidy rows.
 
     Columns: partner_code, census_code, census_name, is_aggregate, year, month (NaN = annual total),
-    exports_musd, imports_musd. Raises ``RawDataError`` naming the line and column of anything malformed.
+    exports_musd, imports_musd. Raises ``RawDataError`` naming the line and column of anything malformed (a code or
+    year that is not a number, a name no pattern matches, a value that is not a finite number, a hidden character).
     """
     path = Path(path)
     if not path.is_file() or path.stat().st_size == 0:
@@ -68,9 +73,19 @@ def read_census_layout(path: Path | str) -> pd.DataFrame:
         raise RawDataError(path, [Problem(1, c, "required column is missing from the header") for c in missing])
     problems, records = [], []
     for idx, row in df.iterrows():
+        hidden = [Problem(line_of(idx), c, problem) for c in CENSUS_COLUMNS if (problem := hidden_character_problem(str(row[c])))]
+        if hidden:
+            problems += hidden
+            continue
+        if not str(row["CTY_CODE"]).strip().isdigit():
+            problems.append(Problem(line_of(idx), "CTY_CODE", f"'{row['CTY_CODE']}' is not a Census country code (a number)"))
+            continue
+        if not str(row["year"]).strip().isdigit():
+            problems.append(Problem(line_of(idx), "year", f"'{row['year']}' is not a year"))
+            continue
         try:
             code, aggregate = census_partner_code(row["CTY_CODE"], row["CTYNAME"])
-        except (UnknownCountryError, ValueError) as exc:
+        except UnknownCountryError as exc:
             problems.append(Problem(line_of(idx), "CTYNAME", f"{exc} (add it to CENSUS_NAME_OVERRIDES)"))
             continue
         values = {}
