@@ -17,12 +17,14 @@ HELPERS = Path(helpers.__file__).parent
 # partner is known. ``source_blocklist`` sits with schemas: validation rejects a blocked source, and provenance (a
 # domain module) reads the same list.
 LAYERS = {
-    "foundation": ["paths", "params", "text", "io", "dates", "countries", "web"],
+    "foundation": ["paths", "params", "text", "execution", "io", "dates", "countries", "web"],
     "schemas": ["schemas", "source_blocklist"],
     "domain": ["negotiations", "deals", "tariffs", "trade", "duties", "world", "provenance", "pace", "deadlines", "watch", "links",
                "ledger"],
     "analysis": ["replication", "survival_models", "survival", "stats", "claims", "results", "forecast"],
     "presentation": ["figure_layout", "plotting", "report", "explorer", "datapackage", "headline", "clock_now", "tariff_figures"],
+    # The runner runs notebooks; nothing of the analysis imports it.
+    "tooling": ["pipeline"],
 }
 LEVEL = {module: level for level, modules in enumerate(LAYERS.values()) for module in modules}
 

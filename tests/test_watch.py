@@ -202,17 +202,17 @@ def test_the_report_page_shows_the_section_escaped_and_links_only_web_addresses(
 
 
 def test_the_report_reads_the_watch_list_as_a_recorded_input_even_before_one_exists(tmp_path, monkeypatch):
-    """The pipeline's staleness sees reports/source_watch.csv: notebook 08 reads it through io.input_path, which in a
+    """The pipeline's staleness sees reports/source_watch.csv: notebook 08 reads it through execution.input_path, which in a
     run logs the read with the file's hash, or 'missing' when there is none yet (so its first appearance re-runs 08)."""
     import nbformat
 
-    from helpers import io
+    from helpers import execution
 
     source = "\n".join(c.source for c in nbformat.read(paths.NOTEBOOKS / "08_report.ipynb", as_version=4).cells)
     assert 'watch.report_summary(input_path(REPORTS / "source_watch.csv"), params)' in source
-    monkeypatch.setenv(io.STAGE_ENV, str(tmp_path))
-    monkeypatch.setenv(io.NOTEBOOK_ENV, "08_report.ipynb")
+    monkeypatch.setenv(execution.STAGE_ENV, str(tmp_path))
+    monkeypatch.setenv(execution.NOTEBOOK_ENV, "08_report.ipynb")
     absent = paths.REPORTS / "no_such_watch_list.csv"
-    io.input_path(absent)
-    log = (tmp_path / io.READS_DIR / "08_report.ipynb.tsv").read_text()
+    execution.input_path(absent)
+    log = (tmp_path / execution.READS_DIR / "08_report.ipynb.tsv").read_text()
     assert log == "reports/no_such_watch_list.csv\tmissing\n"

@@ -37,6 +37,7 @@ DEAL_STAGES = {
     "binding agreement": ("binding", ("binding_agreement",), "star"),
     "US implementing order": ("order", ("implementing_order",), "triangle-up"),
 }
+PHONE_STAGE = {"US implementing order": "US order"}  # legend names that need fewer characters on a phone
 LAYER_LABELS = {"fentanyl_ieepa": "IEEPA: fentanyl", "reciprocal_ieepa": "IEEPA: reciprocal", "ieepa_other": "IEEPA: other",
                 "section_122": "Section 122 (Trade Act of 1974)", "section_301": "Section 301 (all goods)",
                 "section_338": "Section 338 (all goods)"}
@@ -257,7 +258,7 @@ def deal_traces(docs: pd.DataFrame, yaxis: str = "y2", xaxis: str = "x2") -> lis
                  f"<br><i>source:</i> {safe_text(r.source, 80, 160)}" for r in part.itertuples()]
         traces.append(go.Scatter(
             x=part["day"].tolist(), y=[plotly_text(p) for p in part["partner"]], mode="markers", name=f"2025–26: {stage}",
-            uid=f"deal-{color}", meta={"short": stage},
+            uid=f"deal-{color}", meta={"short": PHONE_STAGE.get(stage, stage)},
             marker={"color": COLORS[color], "symbol": symbol, "size": 9, "line": {"width": 1, "color": "#222"}},
             customdata=[[r.document_id, r.when_text, source_url(r.source) or ""] for r in part.itertuples()],
             hovertext=hover, hoverinfo="text", xaxis=xaxis, yaxis=yaxis, legendgroup="deals"))
