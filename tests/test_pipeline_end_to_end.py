@@ -19,6 +19,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from helpers.execution import CHECKED_ENV, NOTEBOOK_ENV, STAGE_ENV
@@ -206,3 +207,29 @@ def test_script_payloads_reach_the_pages_only_escaped(repo):
     assert "08_report.ipynb: done" in run.stdout and "09_explorer.ipynb: done" in run.stdout
     assert_only_escaped(repo, {"reports/index.html"})
     assert "alert(1)" in (repo / "reports" / "explorer.html").read_text(encoding="utf-8")  # reached it, as JSON data
+
+
+def test_the_claim_can_be_set_to_24_months(repo):
+    """params.yaml's promise, "change a value here, never in a notebook": with the claim at 24 months the estimating
+    notebooks, the claims ledger and the report complete, every result key and headline sentence about the claim's
+    horizon says 2 years, and no key or sentence still says 18 months (params.claim_horizon builds both)."""
+    before = pd.read_csv(repo / "reports" / "tables" / "results.csv", dtype=str)
+    params = repo / "params.yaml"
+    text = params.read_text(encoding="utf-8")
+    assert "claim_months_to_sign: 18 " in text
+    params.write_text(text.replace("claim_months_to_sign: 18 ", "claim_months_to_sign: 24 "), encoding="utf-8")
+    run = pipeline(repo, "run", *CLAIM_NOTEBOOKS)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-3000:]
+    after = pd.read_csv(repo / "reports" / "tables" / "results.csv", dtype=str)
+    ran = before["notebook"].isin([n.removesuffix(".ipynb") for n in CLAIM_NOTEBOOKS])
+    expected = {k.replace("18m", "2y") for k in before.loc[ran, "key"]}
+    assert any("18m" in k for k in before["key"]) and any("2y" in k for k in expected), "the check must be able to fail"
+    assert not [k for k in after["key"] if "18m" in k]
+    assert expected == set(after.loc[after["notebook"].isin(before.loc[ran, "notebook"]), "key"])
+    headline = (repo / "README.md").read_text(encoding="utf-8").split("<!-- headline:start -->")[1].split("<!-- headline:end -->")[0]
+    assert "within 2 years of the first round" in headline and "18 months of the first round" not in headline
+
+
+# The notebooks that estimate against the claim's horizon, and the two that quote their keys.
+CLAIM_NOTEBOOKS = ("03_replicate_18_months.ipynb", "04_survival.ipynb", "05_deals_2025.ipynb", "10_pace_and_deadlines.ipynb",
+                   "11_clock_now.ipynb", "07_claims_ledger.ipynb", "08_report.ipynb")
