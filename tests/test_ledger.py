@@ -119,3 +119,14 @@ def test_no_committed_ledger_file_has_changed():
     if problems is None:
         pytest.skip("not a git checkout: nothing committed to compare against")
     assert not problems, "a published forecast set must never change: " + "; ".join(problems)
+
+
+def test_every_published_forecast_set_is_committed():
+    """A forecast set the pipeline published is a record from the day it was made: it is committed with the data it
+    was made from, so a later run cannot make it again from other data under the same date."""
+    published = sorted(p.relative_to(ROOT).as_posix() for p in ledger.FOLDER.glob("forecasts_*.csv"))
+    tracked = subprocess.run(["git", "ls-files", "--", "reports/forecasts"], cwd=ROOT, capture_output=True, text=True)
+    if tracked.returncode != 0:
+        pytest.skip("not a git checkout")
+    untracked = sorted(set(published) - set(tracked.stdout.split()))
+    assert not untracked, f"commit {', '.join(untracked)} with the data it was made from (git add reports/forecasts)"

@@ -14,6 +14,7 @@ import csv
 import html
 import io as _io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -78,6 +79,11 @@ def repo(base, tmp_path) -> Path:
     return tmp_path / "repo"
 
 
+def read_rows(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
 def edit_rows(path: Path, edit) -> int:
     """Apply ``edit(rows)`` to a CSV's rows (dicts); returns the physical line of the row ``edit`` returns."""
     with open(path, encoding="utf-8", newline="") as fh:
@@ -136,11 +142,14 @@ def test_the_add_a_row_loop_of_the_readme_reaches_green(repo):
     `make test` passes and publishes. (Its check loop, on the notebooks the edit reaches; lint and the unit tests are
     `make test`'s own.) The edit adds a fact and corrects a quote; both carry script payloads, which reach the pages
     only escaped: the raw boundary of the injection test."""
+    facts = len(read_rows(repo / "data" / "raw" / "claim_facts.csv"))  # the copy's own count: a developer may have added one
     edit_rows(repo / "data" / "raw" / "claim_facts.csv", add_fact)
     edit_rows(repo / "data" / "raw" / "claims.csv", lambda rows: lace(rows, "claim_id", "c01", ["quote", "notes"]) and None)
     first = pipeline(repo, "test", "--stale-only", "--no-lint", "--no-unit")
     assert first.returncode == 1, first.stdout[-3000:] + first.stderr[-3000:]
-    assert "A checked output changed" in first.stdout and "expected 45 84, got 46 86" in first.stdout, first.stdout[-3000:]
+    # the provenance table's claim_facts.csv line: rows and cited values, old against new
+    moved = re.search(rf"expected {facts} (\d+)[ ,].*got {facts + 1} (\d+)", first.stdout)
+    assert "A checked output changed" in first.stdout and moved and int(moved[2]) > int(moved[1]), first.stdout[-3000:]
     assert "nothing was published" in first.stdout
     assert status(repo) == [" M data/raw/claim_facts.csv", " M data/raw/claims.csv"]
 
@@ -212,7 +221,8 @@ def test_script_payloads_reach_the_pages_only_escaped(repo):
 def test_the_claim_can_be_set_to_24_months(repo):
     """params.yaml's promise, "change a value here, never in a notebook": with the claim at 24 months every notebook
     that reads it completes (the estimates, the figures, the report), every result key and headline sentence about the claim's
-    horizon says 2 years, and no key or sentence still says 18 months (params.claim_horizon builds both)."""
+    horizon says 2 years, and no key, and no headline sentence of the README or the report, still says 18 months
+    (params.claim_horizon builds both; the quotes of the claim itself keep their words)."""
     before = pd.read_csv(repo / "reports" / "tables" / "results.csv", dtype=str)
     params = repo / "params.yaml"
     text = params.read_text(encoding="utf-8")
@@ -228,6 +238,8 @@ def test_the_claim_can_be_set_to_24_months(repo):
     assert expected == set(after.loc[after["notebook"].isin(before.loc[ran, "notebook"]), "key"])
     headline = (repo / "README.md").read_text(encoding="utf-8").split("<!-- headline:start -->")[1].split("<!-- headline:end -->")[0]
     assert "within 2 years of the first round" in headline and "18 months of the first round" not in headline
+    page = (repo / "reports" / "index.html").read_text(encoding="utf-8")  # the report's own headline and sections
+    assert "within 2 years of the first round" in page and "within 18 months of the first round" not in page
 
 
 # The notebooks that read the claim from params (03-06 estimate or draw against it; 08 writes the prose); the others'

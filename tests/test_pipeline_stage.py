@@ -70,3 +70,20 @@ def test_executed_copies_drop_what_differs_between_runs(tmp_path):
     assert "execution" not in written.cells[0].metadata
     staging.export_html(tmp_path, "01_a.ipynb")
     assert "<html" in (tmp_path / "reports/notebooks/01_a.html").read_text()
+
+
+def test_a_published_forecast_set_is_never_rewritten_but_a_new_one_is_added(repo, tmp_path_factory):
+    ledger = repo / "reports/forecasts/forecasts_2026-11-27.csv"
+    ledger.parent.mkdir(parents=True)
+    ledger.write_text("probability\n0.4\n")
+    stage = staging.fresh(tmp_path_factory.mktemp("run") / "stage")
+    for rel, text in {"reports/forecasts/forecasts_2026-11-27.csv": "probability\n0.5\n",
+                      "data/processed/new.csv": "new\n"}.items():
+        (stage / rel).parent.mkdir(parents=True, exist_ok=True)
+        (stage / rel).write_text(text)
+    with pytest.raises(staging.RewriteRefused, match="forecasts_2026-11-27.csv is published once and never rewritten"):
+        staging.publish(repo, stage)
+    assert ledger.read_text() == "probability\n0.4\n" and not (repo / "data/processed/new.csv").exists()  # nothing published
+    (stage / "reports/forecasts/forecasts_2026-11-27.csv").write_text("probability\n0.4\n")  # the same bytes: fine
+    (stage / "reports/forecasts/forecasts_2027-02-27.csv").write_text("probability\n0.3\n")  # a new set: added
+    assert staging.publish(repo, stage) == ["data/processed/new.csv", "reports/forecasts/forecasts_2027-02-27.csv"]

@@ -19,6 +19,7 @@ from urllib.parse import urlparse
 import pandas as pd
 
 from . import paths, schemas
+from .execution import listed
 
 DATE_PATTERN = r"\d{4}-\d{2}(-\d{2})?"
 RAW_SPECS = [schemas.NEGOTIATIONS, schemas.PUBLISHED_DURATIONS, schemas.TRADE_PROMOTION_AUTHORITY, schemas.DEAL_DOCUMENTS,
@@ -198,7 +199,7 @@ def descriptor(version: str, as_of: str, processed: list[Path] | None = None) ->
     package's creation date so the file is the same on every run.
     """
     titles, meanings = dictionary()
-    processed = processed if processed is not None else sorted(paths.PROCESSED.glob("*.csv"))
+    processed = processed if processed is not None else listed(paths.PROCESSED, "*.csv")  # with this run's new ones
     negotiations = meanings.get("negotiations.csv", {})
     return {
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",

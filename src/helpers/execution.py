@@ -112,6 +112,12 @@ def listing(folder: Path | str, pattern: str = "*") -> list[Path]:
     return [input_path(folder / name, record=False) for name in sorted(names)]
 
 
+def listed(folder: Path | str, pattern: str = "*") -> list[Path]:
+    """The files of ``listing`` at their repository paths (``folder / name``), for code that names them or reads them
+    through ``input_path`` itself: a table this run has just written is included, as on the run after."""
+    return [Path(folder) / p.name for p in listing(folder, pattern)]
+
+
 def output_path(path: Path | str) -> Path:
     """Where a write of ``path`` lands: the stage in a run, ``build/scratch/`` otherwise (never a published file).
     A path outside the repository (a test's temporary folder) is written where asked."""

@@ -19,7 +19,7 @@ REPORT_TABLES = {
     "replication_freund_mcdaniel.csv": "Freund & McDaniel's Table 1 row by row against months rebuilt from cited dates, "
                                        "and what explains each difference",
     "replication_summary.csv": "the replication's tests and sensitivity samples (means, medians, intervals)",
-    "launch_by_class.csv": "P(signed within 90 days / 12 / 18 months / 5 years) by launch definition and class",
+    "launch_by_class.csv": "P(signed within each horizon of params.yaml: the pledge's, the claim's and the others) by launch definition and class",
     "survival_grid.csv": "cumulative incidence of signing and entry into force by launch, success, class and horizon",
     "deals_scorecard.csv": "the 2025–26 deals by stage, day by day, against the pledge",
     "deals_by_partner.csv": "each 2025–26 partner's first document of each stage",
@@ -34,9 +34,11 @@ def download_tables(tables_dir, outputs: pd.DataFrame | None = None) -> list[dic
     described from ``REPORT_TABLES`` or else by the notebook that writes it (``outputs``: ``output_map``)."""
     from pathlib import Path
 
+    from .execution import listed
+
     writers = {} if outputs is None else dict(zip(outputs["output"], outputs["notebook"]))
     rows = []
-    for path in sorted(Path(tables_dir).glob("*.csv")):
+    for path in listed(Path(tables_dir), "*.csv"):  # with the tables this run has just written
         href = f"tables/{path.name}"
         what = REPORT_TABLES.get(path.name) or (f"a table written by {writers[href]}" if href in writers else "a table of the report")
         rows.append({"name": f"reports/{href}", "href": href, "what": f"{what} (CSV)"})

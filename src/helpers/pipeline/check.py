@@ -214,8 +214,10 @@ def test(root: Path, jobs: int, stale_only: bool = False, lint: bool = True, uni
         shutil.rmtree(stage, ignore_errors=True)
         say("make test passed; nothing to publish (no notebook was stale).")
         return 0
-    changed = publish(root, stage)
-    shutil.rmtree(stage, ignore_errors=True)
+    try:
+        changed = publish(root, stage)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
     stamping.save(root, stamps, ran, produced)
     say(f"make test passed. Published: {len(ran)} notebook(s) checked, {len(changed)} output file(s) changed.")
     for rel in changed:

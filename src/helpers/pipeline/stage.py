@@ -126,11 +126,35 @@ def changed_since(root: Path, stage: Path, record: dict, common: dict[str, str])
     return None
 
 
+# Published once, never rewritten (the forecast ledger): a run may add such a file, never change one.
+APPEND_ONLY = ("reports/forecasts/forecasts_*.csv",)
+
+
+class RewriteRefused(ValueError):
+    """A run would change a file that is published once and never rewritten."""
+
+
+def rewrites(root: Path, stage: Path) -> list[str]:
+    """Staged files of ``APPEND_ONLY`` whose published copy exists with other bytes (one line each)."""
+    found = []
+    for pattern in APPEND_ONLY:
+        for staged in sorted(stage.glob(pattern)):
+            published = root / staged.relative_to(stage)
+            if published.is_file() and published.read_bytes() != staged.read_bytes():
+                found.append(f"{staged.relative_to(stage).as_posix()} is published once and never rewritten, but this "
+                             "run would change it: set a new as_of_forecasts in params.yaml for a new forecast set")
+    return found
+
+
 def publish(root: Path, stage: Path) -> list[str]:
     """Move every staged file into place (unchanged bytes left alone); the bookkeeping is dropped. Returns the
-    repository-relative paths that changed."""
+    repository-relative paths that changed. Raises ``RewriteRefused``, publishing nothing, if a file of
+    ``APPEND_ONLY`` would change."""
     from ..io import atomic_write
 
+    refused = rewrites(root, stage)
+    if refused:
+        raise RewriteRefused("; ".join(refused))
     for bookkeeping in stage.glob(".*"):
         shutil.rmtree(bookkeeping) if bookkeeping.is_dir() else bookkeeping.unlink()
     changed = []
