@@ -122,8 +122,10 @@ def assert_only_escaped(repo: Path, must_reach: set[str]) -> None:
 
 
 def add_fact(rows):
-    """A new, valid fact behind claim c07 (like f20), its description and notes carrying script payloads."""
-    new = dict(next(r for r in rows if r["fact_id"] == "f20"), fact_id="f99",
+    """A new, valid fact behind claim c07 (like f20), its description and notes carrying script payloads; its id is
+    one no row has yet (a developer part-way through the same loop may have added f99)."""
+    taken = {r["fact_id"] for r in rows}
+    new = dict(next(r for r in rows if r["fact_id"] == "f20"), fact_id=next(f"f{i}" for i in range(99, 10_000) if f"f{i}" not in taken),
                description=f"a second reading of the 18 proposals {PAYLOAD}", notes=f"added by the loop test {PAYLOAD}")
     rows.append(new)
     return new
