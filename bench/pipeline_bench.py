@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from helpers.pipeline.stage import working_copy  # make bench runs this file with .venv's Python
+
 ROOT = Path(__file__).resolve().parents[1]
 PY = str(ROOT / ".venv" / "bin" / "python")
 FLOOR_IMPORTS = "import pandas, matplotlib, seaborn, statsmodels.api"
@@ -41,16 +43,7 @@ def seconds(cmd: list[str], cwd: Path = ROOT, env: dict | None = None, ok: tuple
 
 def pristine_copy(folder: Path) -> Path:
     """The repository as it stands (up to date), with its stamps and executed copies, in its own git repository."""
-    copy = folder / "repo"
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                            check=True, capture_output=True).stdout.decode().split("\0")
-    for rel in filter(None, listed):
-        if (ROOT / rel).is_file():
-            (copy / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / rel, copy / rel)
-    shutil.copytree(ROOT / "reports" / "notebooks", copy / "reports" / "notebooks")
-    (copy / "build").mkdir()
-    shutil.copy2(ROOT / "build" / "stamps.json", copy / "build" / "stamps.json")
+    copy = working_copy(ROOT, folder / "repo")
     for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "bench"]):
         subprocess.run(["git", "-c", "user.name=bench", "-c", "user.email=bench@localhost", *args], cwd=copy, check=True)
     return copy

@@ -26,6 +26,7 @@ import pytest
 from helpers.execution import CHECKED_ENV, NOTEBOOK_ENV, STAGE_ENV
 from helpers.paths import ROOT
 from helpers.pipeline.check import WAIT_ENV
+from helpers.pipeline.stage import working_copy
 
 SCRIPT, IMG = "<script>alert(1)</script>", "<img src=x onerror=alert(1)>"
 PAYLOAD = f"{SCRIPT} {IMG}"
@@ -52,18 +53,7 @@ def status(repo: Path) -> list[str]:
 @pytest.fixture(scope="session")
 def base(tmp_path_factory) -> Path:
     """An up-to-date copy of the working tree, committed (see the module's docstring)."""
-    copy = tmp_path_factory.mktemp("e2e") / "repo"
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                            check=True, capture_output=True).stdout.decode().split("\0")
-    for rel in filter(None, listed):
-        if (ROOT / rel).is_file():
-            (copy / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / rel, copy / rel)
-    if (ROOT / "reports" / "notebooks").is_dir():  # executed copies: gitignored
-        shutil.copytree(ROOT / "reports" / "notebooks", copy / "reports" / "notebooks")
-    (copy / "build").mkdir()
-    if (ROOT / "build" / "stamps.json").is_file():
-        shutil.copy2(ROOT / "build" / "stamps.json", copy / "build" / "stamps.json")
+    copy = working_copy(ROOT, tmp_path_factory.mktemp("e2e") / "repo")
     first = pipeline(copy, "run")  # re-runs what the developer's edits reach; nothing when there are none
     assert first.returncode == 0, first.stdout[-2000:] + first.stderr[-3000:]
     git(copy, "init", "-q")

@@ -87,3 +87,28 @@ def test_a_published_forecast_set_is_never_rewritten_but_a_new_one_is_added(repo
     (stage / "reports/forecasts/forecasts_2026-11-27.csv").write_text("probability\n0.4\n")  # the same bytes: fine
     (stage / "reports/forecasts/forecasts_2027-02-27.csv").write_text("probability\n0.3\n")  # a new set: added
     assert staging.publish(repo, stage) == ["data/processed/new.csv", "reports/forecasts/forecasts_2027-02-27.csv"]
+
+
+def test_a_working_copy_holds_edits_and_new_files_not_ignored_ones_plus_stamps_and_executed_copies(tmp_path):
+    import subprocess
+
+    root = tmp_path / "root"
+    (root / "data").mkdir(parents=True)
+    (root / ".gitignore").write_text("build/\nreports/notebooks/\nscratch.txt\n")
+    (root / "data/a.csv").write_text("a\n")
+    (root / "gone.txt").write_text("x\n")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@localhost"]
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "x"]):
+        subprocess.run(git + args, cwd=root, check=True)
+    (root / "data/a.csv").write_text("edited\n")
+    (root / "data/new.csv").write_text("new\n")
+    (root / "gone.txt").unlink()
+    (root / "scratch.txt").write_text("ignored\n")
+    (root / "reports/notebooks").mkdir(parents=True)
+    (root / "reports/notebooks/01.ipynb").write_text("{}")
+    (root / "build").mkdir()
+    (root / "build/stamps.json").write_text("{}")
+    copy = staging.working_copy(root, tmp_path / "copy")
+    files = sorted(p.relative_to(copy).as_posix() for p in copy.rglob("*") if p.is_file())
+    assert files == [".gitignore", "build/stamps.json", "data/a.csv", "data/new.csv", "reports/notebooks/01.ipynb"]
+    assert (copy / "data/a.csv").read_text() == "edited\n"

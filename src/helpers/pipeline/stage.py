@@ -13,10 +13,11 @@ import csv
 import io as _io
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 from ..execution import sha, writes_of
-from .stamps import EXECUTED
+from .stamps import EXECUTED, STAMPS
 
 RUN_RECORD = ".run.json"
 MANIFEST = "reports/manifest.csv"  # every published output and the notebook that writes it
@@ -163,3 +164,22 @@ def publish(root: Path, stage: Path) -> list[str]:
         if atomic_write(root / rel, staged.read_bytes()):
             changed.append(rel.as_posix())
     return changed
+
+
+def working_copy(root: Path, dest: Path) -> Path:
+    """Copy the working tree of ``root`` to ``dest`` as a run would see it: every file git tracks or would track (edits
+    and new files included, ignored ones not), plus the executed copies and the stamps (gitignored), so the copy is as
+    up to date as ``root``. For the end-to-end tests and the benchmark, which then run the pipeline in the copy."""
+    root, dest = Path(root), Path(dest)
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=root,
+                            check=True, capture_output=True).stdout.decode().split("\0")
+    for rel in filter(None, listed):
+        if (root / rel).is_file():  # a tracked file deleted in the working tree stays deleted
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(root / rel, dest / rel)
+    if (root / EXECUTED).is_dir():
+        shutil.copytree(root / EXECUTED, dest / EXECUTED)
+    (dest / "build").mkdir(parents=True, exist_ok=True)
+    if (root / STAMPS).is_file():
+        shutil.copy2(root / STAMPS, dest / STAMPS)
+    return dest
